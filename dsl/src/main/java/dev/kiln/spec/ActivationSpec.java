@@ -1,0 +1,42 @@
+package dev.kiln.spec;
+
+import java.util.Objects;
+
+/**
+ * An activation applied to every feature (softmax: to every row).
+ *
+ * @param function the function
+ * @param alpha    its parameter for leaky ReLU and ELU, otherwise ignored
+ * @param source   where it was declared
+ */
+public record ActivationSpec(Activation function, double alpha, String source) implements LayerSpec {
+
+    public ActivationSpec {
+        Objects.requireNonNull(function, "function");
+        Objects.requireNonNull(source, "source");
+    }
+
+    /** An activation without a parameter, or with its default one. */
+    public static ActivationSpec of(Activation function, String source) {
+        return new ActivationSpec(function, function.defaultAlpha(), source);
+    }
+
+    @Override
+    public String describe(int inputSize) {
+        String name = switch (function) {
+            case IDENTITY -> "Identity";
+            case SIGMOID -> "Sigmoid";
+            case TANH -> "Tanh";
+            case RELU -> "ReLU";
+            case LEAKY_RELU -> "LeakyReLU(alpha=" + alpha + ")";
+            case ELU -> "ELU(alpha=" + alpha + ")";
+            case SOFTMAX -> "Softmax";
+        };
+        return name + "(" + inputSize + ")";
+    }
+
+    @Override
+    public int outputSize(int inputSize) {
+        return inputSize;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.kiln.spec;
+
+import java.util.Objects;
+
+/**
+ * A fully connected layer: {@code y = x W^T + b}, with {@code W} of shape (units, inputs) as PyTorch
+ * stores it.
+ *
+ * @param units  output features, positive
+ * @param bias   whether the layer adds a learned bias
+ * @param init   how the weights start ({@link Init#AUTO} is resolved by {@link NetworkSpec#initOf})
+ * @param scale  the scale of {@link Init#UNIFORM} and {@link Init#NORMAL}
+ * @param source where it was declared
+ */
+public record DenseSpec(int units, boolean bias, Init init, double scale, String source) implements LayerSpec {
+
+    /** The scale used when none is given. */
+    public static final double DEFAULT_SCALE = 0.01;
+
+    public DenseSpec {
+        Objects.requireNonNull(init, "init");
+        Objects.requireNonNull(source, "source");
+    }
+
+    @Override
+    public String describe(int inputSize) {
+        return "Dense(" + inputSize + " -> " + units + (bias ? "" : ", no bias") + ")";
+    }
+
+    @Override
+    public int outputSize(int inputSize) {
+        return units;
+    }
+}

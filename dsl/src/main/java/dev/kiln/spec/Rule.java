@@ -1,0 +1,49 @@
+package dev.kiln.spec;
+
+import java.util.Locale;
+
+/**
+ * The catalogue of every message Kiln gives about a network declaration, at compile time (from the
+ * annotation processor) and at run time (from {@link NetworkSpec#validate()}). Each message states the
+ * rule, the offending value and a fix, and starts with a stable id such as {@code [Kiln/Units]}.
+ */
+public enum Rule {
+    NO_INPUT("NoInput", "network %s declares no input shape; give the number of input features, e.g. input = 4"),
+    INPUT_DIMENSION("InputDimension", "network %s has input shape %s, but every dimension must be positive; e.g. input = 4"),
+    INPUT_RANK("InputRank", "network %s has input shape %s of rank %d, but Dense layers take a flat input; declare the number of features instead, e.g. input = %d"),
+    MAX_BATCH("MaxBatch", "network %s has maxBatch = %d, but it must be positive; e.g. maxBatch = 128"),
+    EMPTY_NETWORK("EmptyNetwork", "network %s has no layers; declare at least one, e.g. a field `@Dense(10) Layer out;`"),
+    UNITS("Units", "%s: Dense units must be positive, got %d; give the number of output features, e.g. @Dense(16)"),
+    INIT_SCALE("InitScale", "%s: the %s init scale must be finite and positive, got %s; e.g. scale = 0.01"),
+    ACTIVATION_PARAMETER("ActivationParameter", "%s: %s alpha must be %s, got %s; e.g. alpha = %s"),
+    SOFTMAX_NOT_LAST("SoftmaxNotLast", "%s: softmax must be the last layer, but it is layer %d of %d; move it to the end, or use another activation here"),
+    LOSS_MISMATCH("LossMismatch", "loss %s does not fit the last layer %s of network %s: %s"),
+
+    // Rules about the declaring source, reported only by the annotation processor.
+    NOT_A_CLASS("NotAClass", "@Network must annotate a class, but %s is a %s; declare a class whose fields are the layers"),
+    UNREACHABLE("Unreachable", "network class %s is %s, so the generated class %s cannot reach it; %s"),
+    LAYER_TYPE("LayerType", "field %s carries layer annotations but has type %s; declare it as dev.kiln.dsl.Layer"),
+    NO_LAYER_ANNOTATION("NoLayerAnnotation", "field %s has type Layer but no layer annotation; annotate it, e.g. @Dense(16), or remove it"),
+    CONFLICTING_ANNOTATIONS("ConflictingAnnotations", "field %s has both %s and %s, but a field declares at most one %s; split them across two fields, in the order they apply"),
+    STATIC_LAYER("StaticLayer", "field %s is static, but layers are per network instance; remove `static`"),
+    WRITE_FAILED("Write", "could not write the generated class %s: %s; check the build's output directory"),
+    UNEXPECTED("Unexpected", "Kiln failed on network %s: %s; this is a bug in Kiln, please report it with the declaration");
+
+    private final String id;
+    private final String template;
+
+    Rule(String id, String template) {
+        this.id = id;
+        this.template = template;
+    }
+
+    /** The stable id, e.g. {@code Kiln/Units}. */
+    public String id() {
+        return "Kiln/" + id;
+    }
+
+    /** The full message for the given values, prefixed with {@code [id]}. */
+    public String format(Object... args) {
+        return "[" + id() + "] " + String.format(Locale.ROOT, template, args);
+    }
+}

@@ -1,0 +1,217 @@
+package dev.kiln.processor.emit;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.kiln.processor.model.Buffer;
+import dev.kiln.processor.model.NetworkPlan;
+import dev.kiln.processor.model.ParameterPlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.annotation.processing.Generated;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.Modifier;
+
+/**
+ * The emit stage: writes the generated class for a {@link NetworkPlan}. The class implements the
+ * runtime's {@code Model}; its members are written in a fixed order, so the output is deterministic.
+ */
+public final class NetworkEmitter {
+
+    private static final String PROCESSOR = "dev.kiln.processor.KilnProcessor";
+
+    private final NetworkPlan plan;
+    private final PassWriter passes;
+    private final String networkName;
+
+    private NetworkEmitter(NetworkPlan plan) {
+        this.plan = plan;
+        this.passes = new PassWriter(plan);
+        this.networkName = plan.sourceName();
+    }
+
+    /** The source file for {@code plan}, recording {@code originating} for incremental builds. */
+    public static JavaFile emit(NetworkPlan plan, Element... originating) {
+        return new NetworkEmitter(plan).file(originating);
+    }
+
+    private JavaFile file(Element... originating) {
+        TypeSpec.Builder type = TypeSpec.classBuilder(plan.className())
+                .addJavadoc(classJavadoc())
+                .addAnnotation(AnnotationSpec.builder(Generated.class).addMember("value", "$S", PROCESSOR).build())
+                .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addSuperinterface(RuntimeTypes.MODEL);
+        for (Element element : originating) {
+            type.addOriginatingElement(element);
+        }
+        type.addFields(constants())
+                .addFields(state())
+                .addMethods(constructors())
+                .addMethods(new MemberWriter(plan).accessors())
+                .addMethod(method("initialize", TypeName.VOID, "seed", TypeName.LONG).addCode(passes.initialize()).build())
+                .addMethod(forward())
+                .addMethod(loss())
+                .addMethod(backward())
+                .addMethods(new MemberWriter(plan).gradientControls());
+        return JavaFile.builder(plan.packageName(), type.build())
+                .indent("    ")
+                .skipJavaLangImports(true)
+                .build();
+    }
+
+    private CodeBlock classJavadoc() {
+        String layers = plan.layers().stream().map(l -> l.spec().describe(l.inputSize())).collect(Collectors.joining(", "));
+        return CodeBlock.builder()
+                .add("The network declared by {@link $L}, compiled by Kiln.\n", networkName)
+                .add("\n<p>Layers: $L; loss: $L; at most $L samples per batch.\n", layers, plan.spec().loss(), plan.spec().maxBatch())
+                .add("A new instance has all parameters zero: call {@link #initialize(long)} or load weights.\n")
+                .build();
+    }
+
+    // public static final NetworkSpec SPEC = ...;  public static final int INPUT_SIZE = 4; ...
+    // private static final int HIDDEN_WEIGHT = 0;  ...  private static final List<Parameter> LAYOUT = ...;
+    private List<FieldSpec> constants() {
+        List<FieldSpec> fields = new ArrayList<>();
+        fields.add(FieldSpec.builder(ClassName.get(dev.kiln.spec.NetworkSpec.class), "SPEC",
+                        Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("The declaration this class was generated from.\n")
+                .initializer(SpecLiteral.of(plan.spec()))
+                .build());
+        fields.add(intConstant("INPUT_SIZE", plan.spec().inputSize(), "Features per input sample."));
+        fields.add(intConstant("OUTPUT_SIZE", plan.spec().outputSize(), "Features per output sample."));
+        fields.add(intConstant("MAX_BATCH", plan.spec().maxBatch(), "The largest batch the buffers hold."));
+        fields.add(intConstant("PARAMETER_COUNT", plan.parameterCount(), "The number of parameters."));
+        for (ParameterPlan p : plan.parameters()) {
+            fields.add(FieldSpec.builder(TypeName.INT, p.constant(), Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .addJavadoc("Offset of $L, shape $L.\n", p.name(), p.shape())
+                    .initializer("$L", p.offset())
+                    .build());
+        }
+        CodeBlock.Builder layout = CodeBlock.builder().add("$T.of(", List.class);
+        for (int i = 0; i < plan.parameters().size(); i++) {
+            ParameterPlan p = plan.parameters().get(i);
+            layout.add(i == 0 ? "\n$>$>" : ",\n")
+                    .add("new $T($S, $N, $T.of($L))", RuntimeTypes.PARAMETER, p.name(), p.constant(), List.class,
+                            p.shape().stream().map(String::valueOf).collect(Collectors.joining(", ")));
+        }
+        layout.add(plan.parameters().isEmpty() ? ")" : "$<$<)");
+        fields.add(FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(List.class), RuntimeTypes.PARAMETER), "LAYOUT",
+                        Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .initializer(layout.build())
+                .build());
+        return fields;
+    }
+
+    private static FieldSpec intConstant(String name, int value, String doc) {
+        return FieldSpec.builder(TypeName.INT, name, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("$L\n", doc)
+                .initializer("$L", value)
+                .build();
+    }
+
+    // private final float[] params = new float[PARAMETER_COUNT];  ...  private final float[] out1 = new float[MAX_BATCH * 16];
+    private List<FieldSpec> state() {
+        List<FieldSpec> fields = new ArrayList<>();
+        TypeName floats = TypeName.get(float[].class);
+        fields.add(FieldSpec.builder(RuntimeTypes.BLAS, "blas", Modifier.PRIVATE, Modifier.FINAL)
+                .initializer("$T.get()", RuntimeTypes.BLASES).build());
+        fields.add(buffer("params", "PARAMETER_COUNT", "Every parameter; offsets above."));
+        fields.add(buffer("grads", "PARAMETER_COUNT", "The gradient of each parameter."));
+        for (Buffer b : plan.buffers()) {
+            fields.add(buffer(b.name(), "MAX_BATCH * " + b.width(), capitalize(b.comment()) + "."));
+        }
+        fields.add(buffer("inputGrad", "MAX_BATCH * INPUT_SIZE", "Gradient of the loss w.r.t. the input, when enabled."));
+        fields.add(FieldSpec.builder(floats, "input", Modifier.PRIVATE)
+                .addJavadoc("The last forward pass's input, read again by the backward pass.\n").build());
+        fields.add(FieldSpec.builder(TypeName.INT, "inputOffset", Modifier.PRIVATE).build());
+        fields.add(FieldSpec.builder(TypeName.INT, "batch", Modifier.PRIVATE)
+                .addJavadoc("Samples in the last forward pass; 0 before the first.\n").build());
+        fields.add(FieldSpec.builder(TypeName.BOOLEAN, "lossReady", Modifier.PRIVATE)
+                .addJavadoc("Whether {@link #loss} ran after the last forward pass.\n").build());
+        fields.add(FieldSpec.builder(TypeName.BOOLEAN, "inputGradientEnabled", Modifier.PRIVATE).build());
+        return fields;
+    }
+
+    private static FieldSpec buffer(String name, String length, String doc) {
+        return FieldSpec.builder(TypeName.get(float[].class), name, Modifier.PRIVATE, Modifier.FINAL)
+                .addJavadoc("$L\n", doc)
+                .initializer("new float[$L]", length)
+                .build();
+    }
+
+    private List<MethodSpec> constructors() {
+        return List.of(
+                MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+                        .addJavadoc("A network whose parameters are all zero.\n").build(),
+                MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+                        .addJavadoc("A network initialized by {@link #initialize(long)} with {@code seed}.\n")
+                        .addParameter(TypeName.LONG, "seed")
+                        .addStatement("initialize(seed)").build());
+    }
+
+    private MethodSpec forward() {
+        return method("forward", TypeName.get(float[].class), "input", TypeName.get(float[].class))
+                .addParameter(TypeName.INT, "offset")
+                .addParameter(TypeName.INT, "batch")
+                .addStatement("$T.forwardArguments($S, input, offset, batch, INPUT_SIZE, MAX_BATCH)", RuntimeTypes.CHECKS, networkName)
+                .addStatement("this.input = input")
+                .addStatement("this.inputOffset = offset")
+                .addStatement("this.batch = batch")
+                .addStatement("this.lossReady = false")
+                .addCode(passes.forward())
+                .build();
+    }
+
+    private MethodSpec loss() {
+        MethodSpec.Builder m = method("loss", TypeName.FLOAT, "target", TypeName.get(float[].class))
+                .addParameter(TypeName.INT, "offset");
+        if (plan.loss() == null) {
+            return m.addStatement("throw new $T($S)", IllegalStateException.class, networkName
+                    + " declares no loss; declare one, e.g. @Network(loss = Loss.MSE), to train it").build();
+        }
+        return m.beginControlFlow("if (batch == 0)")
+                .addStatement("throw new $T($S)", IllegalStateException.class, networkName + ": loss() needs a forward() first")
+                .endControlFlow()
+                .addStatement("$T.targetArguments($S, target, offset, batch, OUTPUT_SIZE)", RuntimeTypes.CHECKS, networkName)
+                .addCode(passes.loss())
+                .addStatement("lossReady = true")
+                .addStatement("return loss")
+                .build();
+    }
+
+    private MethodSpec backward() {
+        MethodSpec.Builder m = method("backward", TypeName.VOID);
+        if (plan.loss() == null) {
+            return m.addStatement("throw new $T($S)", IllegalStateException.class, networkName
+                    + " declares no loss; declare one, e.g. @Network(loss = Loss.MSE), to train it").build();
+        }
+        return m.beginControlFlow("if (!lossReady)")
+                .addStatement("throw new $T($S)", IllegalStateException.class,
+                        networkName + ": backward() needs loss() after the last forward()")
+                .endControlFlow()
+                .addStatement("lossReady = false")
+                .addCode(passes.backward())
+                .build();
+    }
+
+    /** A public {@code @Override} method with the given return type and (name, type) parameter pairs. */
+    static MethodSpec.Builder method(String name, TypeName returns, Object... parameters) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder(name).addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC).returns(returns);
+        for (int i = 0; i < parameters.length; i += 2) {
+            m.addParameter((TypeName) parameters[i + 1], (String) parameters[i]);
+        }
+        return m;
+    }
+
+    private static String capitalize(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.kiln.processor.emit;
+
+import com.palantir.javapoet.ClassName;
+
+/**
+ * The runtime types that generated code names. The processor does not depend on the runtime; these
+ * names are checked by the tests that compile generated code against it.
+ */
+final class RuntimeTypes {
+
+    private static final String RUNTIME = "dev.kiln.runtime";
+
+    static final ClassName MODEL = ClassName.get(RUNTIME, "Model");
+    static final ClassName PARAMETER = ClassName.get(RUNTIME, "Parameter");
+    static final ClassName CHECKS = ClassName.get(RUNTIME, "Checks");
+    static final ClassName RNG = ClassName.get(RUNTIME, "Rng");
+    static final ClassName BLAS = ClassName.get(RUNTIME + ".blas", "Blas");
+    static final ClassName BLASES = ClassName.get(RUNTIME + ".blas", "Blases");
+    static final ClassName DENSE_OPS = ClassName.get(RUNTIME + ".ops", "DenseOps");
+    static final ClassName ACTIVATIONS = ClassName.get(RUNTIME + ".ops", "Activations");
+    static final ClassName LOSSES = ClassName.get(RUNTIME + ".ops", "Losses");
+    static final ClassName INITIALIZERS = ClassName.get(RUNTIME + ".init", "Initializers");
+
+    private RuntimeTypes() {
+    }
+}

@@ -1,0 +1,42 @@
+package dev.kiln.processor.emit;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.kiln.spec.Activation;
+import dev.kiln.spec.ActivationSpec;
+import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.Init;
+import dev.kiln.spec.LayerSpec;
+import dev.kiln.spec.Loss;
+import dev.kiln.spec.NetworkSpec;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Writes a {@link NetworkSpec} as the Java expression that rebuilds it. */
+final class SpecLiteral {
+
+    private SpecLiteral() {
+    }
+
+    // new NetworkSpec("Iris", List.of(4), List.of(
+    //         new DenseSpec(16, true, Init.AUTO, 0.01, "Iris.hidden"), ...),
+    //         Loss.SOFTMAX_CROSS_ENTROPY, 128)
+    static CodeBlock of(NetworkSpec spec) {
+        CodeBlock.Builder code = CodeBlock.builder()
+                .add("new $T($S, $T.of($L), $T.of(", NetworkSpec.class, spec.name(), List.class,
+                        spec.input().stream().map(String::valueOf).collect(Collectors.joining(", ")), List.class)
+                .add("$>$>");
+        for (int i = 0; i < spec.layers().size(); i++) {
+            code.add(i == 0 ? "\n" : ",\n").add(layer(spec.layers().get(i)));
+        }
+        return code.add("),\n$T.$L, $L)$<$<", Loss.class, spec.loss().name(), spec.maxBatch()).build();
+    }
+
+    private static CodeBlock layer(LayerSpec layer) {
+        return switch (layer) {
+            case DenseSpec d -> CodeBlock.of("new $T($L, $L, $T.$L, $L, $S)", DenseSpec.class, d.units(), d.bias(),
+                    Init.class, d.init().name(), d.scale(), d.source());
+            case ActivationSpec a -> CodeBlock.of("new $T($T.$L, $L, $S)", ActivationSpec.class, Activation.class,
+                    a.function().name(), a.alpha(), a.source());
+        };
+    }
+}

@@ -1,0 +1,42 @@
+package dev.kiln.processor.model;
+
+import dev.kiln.spec.NetworkSpec;
+import java.util.List;
+
+/**
+ * Everything the emitter needs to write a generated class: names, shapes, parameter offsets and
+ * buffers. Plain data: computed by {@link Planner} without javac, so it is unit-testable.
+ *
+ * @param packageName    the package of the generated class
+ * @param className      its simple name
+ * @param sourceName     the declaring class's name in its package, e.g. {@code Iris}
+ * @param spec           the network
+ * @param layers         one plan per layer, in forward order
+ * @param parameters     every parameter tensor, in layout order
+ * @param parameterCount the length of the flat parameter array
+ * @param buffers        every activation and gradient buffer, in declaration order
+ * @param loss           how the loss is computed, or null when the network declares none
+ */
+public record NetworkPlan(
+        String packageName,
+        String className,
+        String sourceName,
+        NetworkSpec spec,
+        List<LayerPlan> layers,
+        List<ParameterPlan> parameters,
+        int parameterCount,
+        List<Buffer> buffers,
+        LossPlan loss) {
+
+    public NetworkPlan {
+        layers = List.copyOf(layers);
+        parameters = List.copyOf(parameters);
+        buffers = List.copyOf(buffers);
+    }
+
+    /** The layers the backward pass runs, in the order it runs them (the loss may absorb the last). */
+    public List<LayerPlan> backwardLayers() {
+        int count = loss != null && loss.fused() ? layers.size() - 1 : layers.size();
+        return layers.subList(0, count).reversed();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.kiln.processor.model;
+
+import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.LayerSpec;
+import dev.kiln.spec.Loss;
+import dev.kiln.spec.NetworkSpec;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The model stage: lays out a valid {@link NetworkSpec} as a generated class. Parameters are packed in
+ * declaration order, weight before bias; every layer writes its own output buffer, so the backward pass
+ * can read every layer's input and output.
+ */
+public final class Planner {
+
+    private Planner() {
+    }
+
+    /**
+     * Plans the class for {@code spec}.
+     *
+     * @param spec        a valid network
+     * @param layerFields for each layer, the name of the field that declared it (names its parameters)
+     * @param packageName the generated class's package
+     * @param className   the generated class's simple name
+     * @param sourceName  the declaring class's name in its package
+     */
+    public static NetworkPlan plan(NetworkSpec spec, List<String> layerFields, String packageName,
+                                   String className, String sourceName) {
+        if (layerFields.size() != spec.layers().size()) {
+            throw new IllegalArgumentException("one field name per layer: " + layerFields.size()
+                    + " names for " + spec.layers().size() + " layers");
+        }
+        List<Integer> sizes = spec.layerInputSizes();
+        int count = spec.layers().size();
+        boolean fused = spec.lossFusesLastActivation();
+
+        List<ParameterPlan> parameters = new ArrayList<>();
+        Set<String> constants = new HashSet<>();
+        List<Buffer> buffers = new ArrayList<>();
+        Buffer[] outputs = new Buffer[count];
+        Buffer[] gradients = new Buffer[count];
+        int offset = 0;
+        ParameterPlan[] weights = new ParameterPlan[count];
+        ParameterPlan[] biases = new ParameterPlan[count];
+        for (int i = 0; i < count; i++) {
+            LayerSpec layer = spec.layers().get(i);
+            int in = sizes.get(i);
+            int out = sizes.get(i + 1);
+            int number = i + 1;
+            if (layer instanceof DenseSpec dense) {
+                weights[i] = parameter(layerFields.get(i), "weight", number, offset, List.of(out, in), constants);
+                offset += weights[i].size();
+                if (dense.bias()) {
+                    biases[i] = parameter(layerFields.get(i), "bias", number, offset, List.of(out), constants);
+                    offset += biases[i].size();
+                }
+            }
+            outputs[i] = new Buffer("out" + number, out, "layer " + number + " output");
+            buffers.add(outputs[i]);
+            boolean absorbed = fused && i == count - 1;
+            if (!absorbed) {
+                gradients[i] = new Buffer("dOut" + number, out, "gradient of the loss w.r.t. layer " + number + " output");
+                buffers.add(gradients[i]);
+            }
+        }
+
+        List<LayerPlan> layers = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            layers.add(new LayerPlan(i + 1, spec.layers().get(i), sizes.get(i), sizes.get(i + 1),
+                    i == 0 ? null : outputs[i - 1], outputs[i], gradients[i], i == 0 ? null : gradients[i - 1],
+                    weights[i], biases[i]));
+        }
+
+        LossPlan loss = null;
+        if (spec.loss() != Loss.NONE) {
+            int last = count - 1;
+            loss = fused
+                    ? new LossPlan(spec.loss(), layers.get(last).input(), layers.get(last).inputGradient(), sizes.get(last), true)
+                    : new LossPlan(spec.loss(), outputs[last], gradients[last], sizes.get(count), false);
+        }
+        return new NetworkPlan(packageName, className, sourceName, spec, layers, parameters(weights, biases),
+                offset, buffers, loss);
+    }
+
+    private static List<ParameterPlan> parameters(ParameterPlan[] weights, ParameterPlan[] biases) {
+        List<ParameterPlan> all = new ArrayList<>();
+        for (int i = 0; i < weights.length; i++) {
+            if (weights[i] != null) {
+                all.add(weights[i]);
+            }
+            if (biases[i] != null) {
+                all.add(biases[i]);
+            }
+        }
+        return all;
+    }
+
+    private static ParameterPlan parameter(String field, String kind, int layerNumber, int offset,
+                                           List<Integer> shape, Set<String> taken) {
+        String constant = upperSnake(field) + "_" + kind.toUpperCase(Locale.ROOT);
+        if (!taken.add(constant)) {
+            constant = constant + "_" + layerNumber;
+            taken.add(constant);
+        }
+        return new ParameterPlan(field + "." + kind, constant, offset, shape);
+    }
+
+    /** {@code hiddenLayer} to {@code HIDDEN_LAYER}. */
+    static String upperSnake(String camel) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < camel.length(); i++) {
+            char c = camel.charAt(i);
+            if (Character.isUpperCase(c) && i > 0 && !Character.isUpperCase(camel.charAt(i - 1)) && camel.charAt(i - 1) != '_') {
+                s.append('_');
+            }
+            s.append(Character.toUpperCase(c));
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,288 @@
+package dev.kiln.processor.parse;
+
+import dev.kiln.dsl.Dense;
+import dev.kiln.dsl.Elu;
+import dev.kiln.dsl.Identity;
+import dev.kiln.dsl.Layer;
+import dev.kiln.dsl.LeakyRelu;
+import dev.kiln.dsl.Network;
+import dev.kiln.dsl.Relu;
+import dev.kiln.dsl.Sigmoid;
+import dev.kiln.dsl.Softmax;
+import dev.kiln.dsl.Tanh;
+import dev.kiln.processor.validate.Diagnostic;
+import dev.kiln.processor.validate.Location;
+import dev.kiln.spec.Activation;
+import dev.kiln.spec.ActivationSpec;
+import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.Init;
+import dev.kiln.spec.LayerSpec;
+import dev.kiln.spec.Loss;
+import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.Rule;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+
+/**
+ * The parse stage: reads a {@code @Network} class into a {@link Declaration}. The only stage that
+ * touches {@code javax.lang.model}; annotations are read through their mirrors, so that every value
+ * keeps its position in the source for messages.
+ */
+public final class NetworkParser {
+
+    private static final String NETWORK = Network.class.getCanonicalName();
+    private static final String LAYER = Layer.class.getCanonicalName();
+    private static final String DENSE = Dense.class.getCanonicalName();
+
+    /** The activation annotations, by qualified name. */
+    private static final Map<String, Activation> ACTIVATIONS = Map.of(
+            Identity.class.getCanonicalName(), Activation.IDENTITY,
+            Sigmoid.class.getCanonicalName(), Activation.SIGMOID,
+            Tanh.class.getCanonicalName(), Activation.TANH,
+            Relu.class.getCanonicalName(), Activation.RELU,
+            LeakyRelu.class.getCanonicalName(), Activation.LEAKY_RELU,
+            Elu.class.getCanonicalName(), Activation.ELU,
+            Softmax.class.getCanonicalName(), Activation.SOFTMAX);
+
+    private final Elements elements;
+
+    public NetworkParser(Elements elements) {
+        this.elements = elements;
+    }
+
+    /**
+     * Reads one class. Returns empty when the declaration holds values javac could not resolve: javac
+     * reports those itself, and Kiln adds nothing to them.
+     */
+    public Optional<Declaration> parse(TypeElement type) {
+        try {
+            return Optional.of(new Reading(type).read());
+        } catch (UnresolvedValueException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The state of reading one class. */
+    private final class Reading {
+        private final TypeElement type;
+        private final String sourceName;
+        private final List<Diagnostic> findings = new ArrayList<>();
+        private final List<LayerSpec> layers = new ArrayList<>();
+        private final List<LayerOrigin> origins = new ArrayList<>();
+
+        Reading(TypeElement type) {
+            this.type = type;
+            this.sourceName = sourceName(type);
+        }
+
+        Declaration read() {
+            AnnotationMirror network = mirror(type, NETWORK).orElseThrow();
+            Map<String, AnnotationValue> values = withDefaults(network);
+            checkReachable(network);
+            for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
+                readField(field);
+            }
+            List<Integer> input = new ArrayList<>();
+            for (AnnotationValue dim : listValue(values.get("input"))) {
+                input.add(intValue(dim));
+            }
+            NetworkSpec spec = new NetworkSpec(
+                    sourceName,
+                    input,
+                    layers,
+                    enumValue(values.get("loss"), Loss.class),
+                    intValue(values.get("maxBatch")));
+            String packageName = elements.getPackageOf(type).getQualifiedName().toString();
+            return new Declaration(packageName, sourceName, spec, origins, Location.of(type, network),
+                    explicitLocations(type, network), findings);
+        }
+
+        private void checkReachable(AnnotationMirror network) {
+            if (type.getKind() != ElementKind.CLASS) {
+                add(Rule.NOT_A_CLASS, Location.of(type, network), sourceName,
+                        type.getKind().toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+                return;
+            }
+            String generated = "Kiln" + sourceName.replace('.', '_');
+            for (Element e = type; e instanceof TypeElement; e = e.getEnclosingElement()) {
+                Unreachable reason = unreachableBecause(e, e == type);
+                if (reason != null) {
+                    add(Rule.UNREACHABLE, Location.of(type, network), sourceName, reason.why(), generated, reason.fix());
+                    return;
+                }
+            }
+        }
+
+        private void readField(VariableElement field) {
+            String where = sourceName + "." + field.getSimpleName();
+            Location fieldAt = Location.of(field);
+            AnnotationMirror dense = null;
+            AnnotationMirror activation = null;
+            for (AnnotationMirror mirror : field.getAnnotationMirrors()) {
+                String name = qualifiedName(mirror);
+                if (name.equals(DENSE)) {
+                    dense = mirror;
+                } else if (ACTIVATIONS.containsKey(name)) {
+                    if (activation == null) {
+                        activation = mirror;
+                    } else {
+                        add(Rule.CONFLICTING_ANNOTATIONS, Location.of(field, mirror), where,
+                                "@" + simpleName(activation), "@" + simpleName(mirror), "activation");
+                    }
+                }
+            }
+            boolean isLayerType = field.asType().toString().equals(LAYER);
+            if (dense == null && activation == null) {
+                if (isLayerType) {
+                    add(Rule.NO_LAYER_ANNOTATION, fieldAt, where);
+                }
+                return;
+            }
+            if (!isLayerType) {
+                add(Rule.LAYER_TYPE, fieldAt, where, field.asType());
+            }
+            if (field.getModifiers().contains(Modifier.STATIC)) {
+                add(Rule.STATIC_LAYER, fieldAt, where);
+            }
+            String fieldName = field.getSimpleName().toString();
+            if (dense != null) {
+                Map<String, AnnotationValue> v = withDefaults(dense);
+                layers.add(new DenseSpec(
+                        intValue(v.get("value")),
+                        booleanValue(v.get("bias")),
+                        enumValue(v.get("init"), Init.class),
+                        doubleValue(v.get("scale")),
+                        where));
+                origins.add(new LayerOrigin(fieldName, Location.of(field, dense), explicitLocations(field, dense)));
+            }
+            if (activation != null) {
+                Activation function = ACTIVATIONS.get(qualifiedName(activation));
+                Map<String, AnnotationValue> v = withDefaults(activation);
+                double alpha = function.hasAlpha() ? doubleValue(v.get("alpha")) : function.defaultAlpha();
+                layers.add(new ActivationSpec(function, alpha, where));
+                origins.add(new LayerOrigin(fieldName, Location.of(field, activation),
+                        explicitLocations(field, activation)));
+            }
+        }
+
+        private void add(Rule rule, Location at, Object... args) {
+            findings.add(new Diagnostic(rule, rule.format(args), at));
+        }
+    }
+
+    /** Why a class cannot be named from a sibling class in its package, and what to do about it. */
+    private record Unreachable(String why, String fix) {
+    }
+
+    /**
+     * Why {@code e} cannot be named from a class in its package, or null when it can. (Local classes never
+     * reach an annotation processor: javac does not look inside method bodies for them.)
+     */
+    private static Unreachable unreachableBecause(Element e, boolean self) {
+        Element enclosing = e.getEnclosingElement();
+        if (e.getModifiers().contains(Modifier.PRIVATE)) {
+            return new Unreachable(self ? "private" : "nested in private class " + e.getSimpleName(),
+                    "make it package-private or public");
+        }
+        boolean implicitlyStatic = e.getKind() != ElementKind.CLASS || enclosing.getKind().isInterface();
+        if (enclosing instanceof TypeElement && !implicitlyStatic && !e.getModifiers().contains(Modifier.STATIC)) {
+            return new Unreachable(self ? "an inner (non-static) class" : "nested in inner class " + e.getSimpleName(),
+                    "declare it static");
+        }
+        return null;
+    }
+
+    private static String sourceName(TypeElement type) {
+        StringBuilder name = new StringBuilder(type.getSimpleName());
+        for (Element e = type.getEnclosingElement(); e instanceof TypeElement outer; e = e.getEnclosingElement()) {
+            name.insert(0, outer.getSimpleName() + ".");
+        }
+        return name.toString();
+    }
+
+    private static Optional<AnnotationMirror> mirror(Element element, String qualifiedName) {
+        return element.getAnnotationMirrors().stream()
+                .filter(m -> qualifiedName(m).equals(qualifiedName))
+                .map(m -> (AnnotationMirror) m)
+                .findFirst();
+    }
+
+    private static String qualifiedName(AnnotationMirror mirror) {
+        return ((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().toString();
+    }
+
+    private static String simpleName(AnnotationMirror mirror) {
+        return mirror.getAnnotationType().asElement().getSimpleName().toString();
+    }
+
+    private Map<String, AnnotationValue> withDefaults(AnnotationMirror mirror) {
+        Map<String, AnnotationValue> values = new HashMap<>();
+        elements.getElementValuesWithDefaults(mirror).forEach((k, v) -> values.put(k.getSimpleName().toString(), v));
+        return values;
+    }
+
+    private static Map<String, Location> explicitLocations(Element element, AnnotationMirror mirror) {
+        Map<String, Location> at = new HashMap<>();
+        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : mirror.getElementValues().entrySet()) {
+            at.put(e.getKey().getSimpleName().toString(), new Location(element, mirror, e.getValue()));
+        }
+        return at;
+    }
+
+    private static int intValue(AnnotationValue value) {
+        return value.getValue() instanceof Integer i ? i : unresolved();
+    }
+
+    private static double doubleValue(AnnotationValue value) {
+        return value.getValue() instanceof Double d ? d : unresolved();
+    }
+
+    private static boolean booleanValue(AnnotationValue value) {
+        return value.getValue() instanceof Boolean b ? b : unresolved();
+    }
+
+    private static <E extends Enum<E>> E enumValue(AnnotationValue value, Class<E> type) {
+        if (value.getValue() instanceof VariableElement constant) {
+            return Enum.valueOf(type, constant.getSimpleName().toString());
+        }
+        return unresolved();
+    }
+
+    private static List<? extends AnnotationValue> listValue(AnnotationValue value) {
+        if (value.getValue() instanceof List<?> list) {
+            List<AnnotationValue> values = new ArrayList<>();
+            for (Object item : list) {
+                values.add(item instanceof AnnotationValue v ? v : unresolved());
+            }
+            return values;
+        }
+        return unresolved();
+    }
+
+    private static <T> T unresolved() {
+        throw new UnresolvedValueException();
+    }
+
+    /** Thrown when an annotation value did not resolve (javac has reported why). */
+    private static final class UnresolvedValueException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnresolvedValueException() {
+            super(null, null, false, false);
+        }
+    }
+}

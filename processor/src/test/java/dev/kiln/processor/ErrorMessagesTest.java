@@ -1,0 +1,339 @@
+package dev.kiln.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import java.util.List;
+import javax.tools.Diagnostic;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One test per message in the catalogue: the text, the file and the line it points at, and that no
+ * class is generated for a network with an error.
+ */
+class ErrorMessagesTest {
+
+    /**
+     * Compiles {@code body} as {@code test/Net.java}, expects exactly {@code errors} errors, the first
+     * containing {@code message} on the line containing {@code line}, and nothing generated.
+     */
+    private static void expectError(String body, String message, String line) {
+        JavaFileObject file = Sources.source("Net", body);
+        RecordingProcessor processor = new RecordingProcessor();
+        Compilation compilation = Sources.compile(processor, file);
+        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining(message).inFile(file).onLineContaining(line);
+        assertEquals(List.of(), processor.created(), "nothing may be generated for an invalid network");
+    }
+
+    @Test
+    void noInput() {
+        expectError("""
+                @Network(loss = Loss.MSE)
+                class Net {
+                    @Dense(1) Layer out;
+                }
+                """, "[Kiln/NoInput] network Net declares no input shape; give the number of input features, e.g. input = 4",
+                "@Network(loss");
+    }
+
+    @Test
+    void inputDimensionMustBePositive() {
+        expectError("""
+                @Network(
+                    input = 0,
+                    loss = Loss.MSE)
+                class Net {
+                    @Dense(1) Layer out;
+                }
+                """, "[Kiln/InputDimension] network Net has input shape [0], but every dimension must be positive",
+                "input = 0");
+    }
+
+    @Test
+    void denseNeedsAFlatInput() {
+        expectError("""
+                @Network(input = {1, 28, 28})
+                class Net {
+                    @Dense(1) Layer out;
+                }
+                """, "[Kiln/InputRank] network Net has input shape [1, 28, 28] of rank 3, but Dense layers take a flat input; "
+                        + "declare the number of features instead, e.g. input = 784",
+                "input = {1, 28, 28}");
+    }
+
+    @Test
+    void maxBatchMustBePositive() {
+        expectError("""
+                @Network(input = 4,
+                         maxBatch = -1)
+                class Net {
+                    @Dense(1) Layer out;
+                }
+                """, "[Kiln/MaxBatch] network Net has maxBatch = -1, but it must be positive", "maxBatch = -1");
+    }
+
+    @Test
+    void emptyNetwork() {
+        expectError("""
+                @Network(input = 4)
+                class Net {
+                    int notALayer;
+                }
+                """, "[Kiln/EmptyNetwork] network Net has no layers; declare at least one", "@Network(input = 4)");
+    }
+
+    @Test
+    void unitsMustBePositive() {
+        expectError("""
+                @Network(input = 4)
+                class Net {
+                    @Dense(0) Layer out;
+                }
+                """, "[Kiln/Units] Net.out: Dense units must be positive, got 0; give the number of output features, e.g. @Dense(16)",
+                "@Dense(0)");
+    }
+
+    @Test
+    void initScaleMustBePositive() {
+        expectError("""
+                @Network(input = 4)
+                class Net {
+                    @Dense(value = 3, init = Init.NORMAL,
+                           scale = -0.5) Layer out;
+                }
+                """, "[Kiln/InitScale] Net.out: the NORMAL init scale must be finite and positive, got -0.5; e.g. scale = 0.01",
+                "scale = -0.5");
+    }
+
+    @Test
+    void leakyReluAlphaOutOfRange() {
+        expectError("""
+                @Network(input = 4)
+                class Net {
+                    @Dense(3) @LeakyRelu(alpha = 1.5) Layer out;
+                }
+                """, "[Kiln/ActivationParameter] Net.out: leaky ReLU alpha must be finite and in [0, 1), got 1.5; e.g. alpha = 0.01",
+                "alpha = 1.5");
+    }
+
+    @Test
+    void eluAlphaMustBePositive() {
+        expectError("""
+                @Network(input = 4)
+                class Net {
+                    @Dense(3)
+                    @Elu(alpha = 0) Layer out;
+                }
+                """, "[Kiln/ActivationParameter] Net.out: ELU alpha must be finite and positive, got 0.0; e.g. alpha = 1.0",
+                "@Elu(alpha = 0)");
+    }
+
+    @Test
+    void softmaxOnlyLast() {
+        expectError("""
+                @Network(input = 4)
+                class Net {
+                    @Dense(8)
+                    @Softmax Layer hidden;
+                    @Dense(3) Layer out;
+                }
+                """, "[Kiln/SoftmaxNotLast] Net.hidden: softmax must be the last layer, but it is layer 2 of 3; "
+                        + "move it to the end, or use another activation here",
+                "@Softmax");
+    }
+
+    @Test
+    void softmaxCrossEntropyNeedsSoftmaxOrLogits() {
+        expectError("""
+                @Network(input = 4,
+                         loss = Loss.SOFTMAX_CROSS_ENTROPY)
+                class Net {
+                    @Dense(3) @Sigmoid Layer out;
+                }
+                """, "[Kiln/LossMismatch] loss SOFTMAX_CROSS_ENTROPY does not fit the last layer Net.out (sigmoid) of network Net: "
+                        + "it needs a softmax or logits; end with @Softmax or with no activation",
+                "loss = Loss.SOFTMAX_CROSS_ENTROPY");
+    }
+
+    @Test
+    void softmaxCrossEntropyNeedsTwoClasses() {
+        expectError("""
+                @Network(input = 4, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+                class Net {
+                    @Dense(1) Layer out;
+                }
+                """, "it needs at least 2 classes, but the network has 1 output; use BINARY_CROSS_ENTROPY for a single output",
+                "loss = Loss.SOFTMAX_CROSS_ENTROPY");
+    }
+
+    @Test
+    void binaryCrossEntropyNeedsSigmoidOrLogits() {
+        expectError("""
+                @Network(input = 4, loss = Loss.BINARY_CROSS_ENTROPY)
+                class Net {
+                    @Dense(2) @Softmax Layer out;
+                }
+                """, "[Kiln/LossMismatch] loss BINARY_CROSS_ENTROPY does not fit the last layer Net.out (softmax) of network Net: "
+                        + "it needs probabilities from a sigmoid, or logits",
+                "loss = Loss.BINARY_CROSS_ENTROPY");
+    }
+
+    @Test
+    void squaredErrorOnSoftmax() {
+        expectError("""
+                @Network(input = 4, loss = Loss.MSE)
+                class Net {
+                    @Dense(2) @Softmax Layer out;
+                }
+                """, "[Kiln/LossMismatch] loss MSE does not fit the last layer Net.out (softmax) of network Net: "
+                        + "a softmax output under squared error learns slowly",
+                "loss = Loss.MSE");
+    }
+
+    @Test
+    void notAClass() {
+        expectError("""
+                @Network(input = 4)
+                interface Net {
+                }
+                """, "[Kiln/NotAClass] @Network must annotate a class, but Net is a interface", "@Network(input = 4)");
+    }
+
+    @Test
+    void privateNestedClassIsUnreachable() {
+        JavaFileObject file = Sources.source("Outer", """
+                class Outer {
+                    @Network(input = 4)
+                    private static class Net {
+                        @Dense(2) Layer out;
+                    }
+                }
+                """);
+        Compilation compilation = Sources.compile(file);
+        assertThat(compilation).hadErrorContaining(
+                        "[Kiln/Unreachable] network class Outer.Net is private, so the generated class KilnOuter_Net cannot reach it; "
+                                + "make it package-private or public")
+                .inFile(file).onLineContaining("@Network(input = 4)");
+    }
+
+    @Test
+    void innerClassIsUnreachable() {
+        JavaFileObject file = Sources.source("Outer", """
+                class Outer {
+                    @Network(input = 4)
+                    class Net {
+                        @Dense(2) Layer out;
+                    }
+                }
+                """);
+        assertThat(Sources.compile(file)).hadErrorContaining(
+                        "network class Outer.Net is an inner (non-static) class, so the generated class KilnOuter_Net cannot reach it; "
+                                + "declare it static")
+                .inFile(file).onLineContaining("@Network(input = 4)");
+    }
+
+    @Test
+    void layerFieldOfWrongType() {
+        expectError("""
+                @Network(input = 4)
+                class Net {
+                    @Dense(2) int out;
+                }
+                """, "[Kiln/LayerType] field Net.out carries layer annotations but has type int; declare it as dev.kiln.dsl.Layer",
+                "int out;");
+    }
+
+    @Test
+    void layerFieldWithoutAnnotation() {
+        expectError("""
+                @Network(input = 4)
+                class Net {
+                    @Dense(2) Layer hidden;
+                    Layer forgotten;
+                }
+                """, "[Kiln/NoLayerAnnotation] field Net.forgotten has type Layer but no layer annotation", "Layer forgotten;");
+    }
+
+    @Test
+    void twoActivationsOnOneField() {
+        expectError("""
+                @Network(input = 4)
+                class Net {
+                    @Dense(2) @Relu
+                    @Tanh Layer out;
+                }
+                """, "[Kiln/ConflictingAnnotations] field Net.out has both @Relu and @Tanh, but a field declares at most one activation",
+                "@Tanh");
+    }
+
+    @Test
+    void staticLayerField() {
+        expectError("""
+                @Network(input = 4)
+                class Net {
+                    @Dense(2) static Layer out;
+                }
+                """, "[Kiln/StaticLayer] field Net.out is static, but layers are per network instance", "static Layer out;");
+    }
+
+    @Test
+    void twoNetworksGeneratingTheSameClass() {
+        JavaFileObject nested = Sources.source("Outer", """
+                class Outer {
+                    @Network(input = 4)
+                    static class Net {
+                        @Dense(2) Layer out;
+                    }
+                }
+                """);
+        JavaFileObject flat = Sources.source("Outer_Net", """
+                @Network(input = 4)
+                class Outer_Net {
+                    @Dense(2) Layer out;
+                }
+                """);
+        Compilation compilation = Sources.compile(nested, flat);
+        assertThat(compilation).hadErrorContaining("[Kiln/Write] could not write the generated class KilnOuter_Net");
+    }
+
+    @Test
+    void everyErrorIsReportedAndOtherNetworksStillCompile() {
+        JavaFileObject bad = Sources.source("Bad", """
+                @Network(input = 4)
+                class Bad {
+                    @Dense(0) Layer a;
+                    @Dense(-3) @Elu(alpha = -1) Layer b;
+                }
+                """);
+        JavaFileObject good = Sources.source("Good", """
+                @Network(input = 4)
+                class Good {
+                    @Dense(2) Layer out;
+                }
+                """);
+        RecordingProcessor processor = new RecordingProcessor();
+        Compilation compilation = Sources.compile(processor, bad, good);
+        long errors = compilation.diagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR).count();
+        assertEquals(3, errors, compilation.diagnostics().toString());
+        assertEquals(List.of("test.KilnGood"), processor.created());
+    }
+
+    @Test
+    void aValidNetworkCompilesCleanUnderLintAsErrors() {
+        Compilation compilation = Sources.compile(JavaFileObjects.forSourceString("test.Net", """
+                package test;
+                import dev.kiln.dsl.*;
+                import dev.kiln.spec.Loss;
+                @Network(input = 4, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+                class Net {
+                    @Dense(8) @Tanh Layer hidden;
+                    @Dense(3) @Softmax Layer out;
+                }
+                """));
+        assertThat(compilation).succeededWithoutWarnings();
+    }
+}

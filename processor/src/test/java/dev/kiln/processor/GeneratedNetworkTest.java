@@ -1,0 +1,297 @@
+package dev.kiln.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.testing.compile.Compilation;
+import dev.kiln.runtime.Model;
+import dev.kiln.runtime.Parameter;
+import dev.kiln.spec.Loss;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Behaviour of generated classes: networks are compiled with the processor, loaded and run. Outputs,
+ * losses and gradients are checked against {@link ReferenceNetwork}, a double-precision evaluation of
+ * the same spec; gradients against its central finite differences.
+ *
+ * <p>Tolerances: finite differences in double with step {@code 1e-6}; an analytic (float) gradient
+ * {@code g} matches a numerical one {@code n} when {@code |g - n| <= 1e-4 + 1e-3 * |n|}, which leaves room
+ * for float rounding in the generated class and nothing more. Outputs and losses agree within
+ * {@code 1e-5 + 1e-5 * |ref|}.
+ */
+class GeneratedNetworkTest {
+
+    /** One declaration per case: every activation, every loss, fused and unfused, with and without bias. */
+    private static final String NETWORKS = """
+            @Network(input = 5, loss = Loss.SOFTMAX_CROSS_ENTROPY, maxBatch = 4)
+            class Logits {
+                @Dense(4) @Sigmoid Layer a;
+                @Dense(3) @Tanh Layer b;
+                @Dense(value = 4, bias = false) @Relu Layer c;
+                @Dense(3) Layer out;
+            }
+
+            @Network(input = 4, loss = Loss.SOFTMAX_CROSS_ENTROPY, maxBatch = 4)
+            class FusedSoftmax {
+                @Dense(6) @LeakyRelu(alpha = 0.1) Layer a;
+                @Dense(5) @Elu(alpha = 0.7) Layer b;
+                @Dense(3) @Softmax Layer out;
+            }
+
+            @Network(input = 3, loss = Loss.BINARY_CROSS_ENTROPY, maxBatch = 4)
+            class FusedSigmoid {
+                @Dense(4) @Identity Layer a;
+                @Dense(2) @Sigmoid Layer out;
+            }
+
+            @Network(input = 3, loss = Loss.BINARY_CROSS_ENTROPY, maxBatch = 4)
+            class BinaryLogits {
+                @Dense(5) @Tanh Layer a;
+                @Dense(2) Layer out;
+            }
+
+            @Network(input = 4, loss = Loss.MSE, maxBatch = 4)
+            class Regression {
+                @Dense(5) @Elu Layer a;
+                @Dense(2) @Sigmoid Layer out;
+            }
+
+            @Network(input = 3, loss = Loss.SOFTMAX_CROSS_ENTROPY, maxBatch = 4)
+            class SoftmaxOnly {
+                @Softmax Layer p;
+            }
+
+            @Network(input = 3, maxBatch = 4)
+            class Inference {
+                @Dense(2) Layer out;
+            }
+            """;
+
+    private static Compilation compilation;
+
+    @BeforeAll
+    static void compile() {
+        compilation = Sources.compile(Sources.source("Networks", NETWORKS));
+        assertThat(compilation).succeededWithoutWarnings();
+    }
+
+    static Stream<String> trainable() {
+        return Stream.of("Logits", "FusedSoftmax", "FusedSigmoid", "BinaryLogits", "Regression", "SoftmaxOnly");
+    }
+
+    private static Model model(String name) {
+        return Sources.load(compilation, "test.Kiln" + name);
+    }
+
+    @ParameterizedTest
+    @MethodSource("trainable")
+    void forwardLossAndEveryGradientMatchTheReference(String name) {
+        Model model = model(name);
+        model.initialize(7);
+        ReferenceNetwork reference = new ReferenceNetwork(model.spec());
+        Random random = new Random(name.hashCode());
+        int batch = 3;
+        float[] x = randoms(random, batch * model.inputSize());
+        float[] t = targets(random, model.spec().loss(), batch, model.outputSize());
+        double[] p = toDouble(model.parameters());
+        double[] xd = toDouble(x);
+        double[] td = toDouble(t);
+
+        float[] y = model.forward(x, 0, batch);
+        double[] expected = reference.forward(p, xd, batch);
+        for (int k = 0; k < expected.length; k++) {
+            assertClose(expected[k], y[k], 1e-5, name + " output " + k);
+        }
+        model.zeroGradients();
+        model.setInputGradientEnabled(true);
+        float loss = model.loss(t, 0);
+        assertClose(reference.loss(p, xd, td, batch), loss, 1e-5, name + " loss");
+        model.backward();
+
+        float[] grads = model.gradients();
+        for (int k = 0; k < p.length; k++) {
+            double numeric = centralDifference(i -> reference.loss(p, xd, td, batch), p, k);
+            assertGradient(numeric, grads[k], name + " gradient of parameter " + parameterName(model, k));
+        }
+        float[] inputGrad = model.inputGradient();
+        for (int k = 0; k < xd.length; k++) {
+            double numeric = centralDifference(i -> reference.loss(p, xd, td, batch), xd, k);
+            assertGradient(numeric, inputGrad[k], name + " gradient of input " + k);
+        }
+    }
+
+    @Test
+    void parameterLayoutIsWeightThenBiasPerLayer() {
+        Model model = model("Logits");
+        List<Parameter> layout = model.parameterLayout();
+        assertEquals(List.of("a.weight", "a.bias", "b.weight", "b.bias", "c.weight", "out.weight", "out.bias"),
+                layout.stream().map(Parameter::name).toList());
+        assertEquals(List.of(4, 5), layout.get(0).shape());
+        assertEquals(20, layout.get(1).offset());
+        int end = layout.getLast().offset() + layout.getLast().size();
+        assertEquals(model.parameters().length, end);
+        assertEquals(model.parameters().length, model.gradients().length);
+    }
+
+    @Test
+    void initializationIsSeededAndBiasesStartAtZero() {
+        Model first = model("FusedSoftmax");
+        Model second = model("FusedSoftmax");
+        first.initialize(42);
+        second.initialize(42);
+        assertArrayEquals(first.parameters(), second.parameters());
+        second.initialize(43);
+        assertNotEquals(first.parameters()[0], second.parameters()[0]);
+        Parameter bias = first.parameterLayout().get(1);
+        for (int k = 0; k < bias.size(); k++) {
+            assertEquals(0f, first.parameters()[bias.offset() + k]);
+        }
+    }
+
+    @Test
+    void backwardAccumulatesUntilGradientsAreZeroed() {
+        Model model = model("Regression");
+        model.initialize(1);
+        float[] x = randoms(new Random(1), 2 * model.inputSize());
+        float[] t = randoms(new Random(2), 2 * model.outputSize());
+        model.zeroGradients();
+        model.forward(x, 0, 2);
+        model.loss(t, 0);
+        model.backward();
+        float[] once = model.gradients().clone();
+        model.forward(x, 0, 2);
+        model.loss(t, 0);
+        model.backward();
+        for (int k = 0; k < once.length; k++) {
+            assertEquals(2 * once[k], model.gradients()[k], 1e-6f + 1e-5f * Math.abs(once[k]));
+        }
+        model.zeroGradients();
+        for (float g : model.gradients()) {
+            assertEquals(0f, g);
+        }
+    }
+
+    @Test
+    void samplesAtAnOffsetGiveTheSameOutputs() {
+        Model model = model("Logits");
+        model.initialize(3);
+        float[] x = randoms(new Random(3), 4 * model.inputSize());
+        float[] all = model.forward(x, 0, 4).clone();
+        float[] last = model.forward(x, 2 * model.inputSize(), 2);
+        for (int k = 0; k < 2 * model.outputSize(); k++) {
+            assertEquals(all[2 * model.outputSize() + k], last[k], 1e-6f);
+        }
+    }
+
+    @Test
+    void badBatchesAndArraysAreRejectedWithWhatAndWhere() {
+        Model model = model("Logits");
+        float[] x = new float[4 * 5];
+        var tooBig = assertThrows(IllegalArgumentException.class, () -> model.forward(x, 0, 5));
+        assertTrue(tooBig.getMessage().contains("Logits: batch 5 is outside [1, 4]"), tooBig.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> model.forward(x, 0, 0));
+        var tooShort = assertThrows(IllegalArgumentException.class, () -> model.forward(x, 6, 3));
+        assertTrue(tooShort.getMessage().contains("Logits"), tooShort.getMessage());
+        assertTrue(tooShort.getMessage().contains("15"), tooShort.getMessage());
+        assertThrows(NullPointerException.class, () -> model.forward(null, 0, 1));
+
+        model.forward(x, 0, 2);
+        var shortTarget = assertThrows(IllegalArgumentException.class, () -> model.loss(new float[5], 0));
+        assertTrue(shortTarget.getMessage().contains("target"), shortTarget.getMessage());
+    }
+
+    @Test
+    void passesOutOfOrderAreRejected() {
+        Model model = model("Regression");
+        var noForward = assertThrows(IllegalStateException.class, () -> model.loss(new float[8], 0));
+        assertEquals("Regression: loss() needs a forward() first", noForward.getMessage());
+        model.forward(new float[8], 0, 2);
+        var noLoss = assertThrows(IllegalStateException.class, model::backward);
+        assertEquals("Regression: backward() needs loss() after the last forward()", noLoss.getMessage());
+        model.loss(new float[4], 0);
+        model.backward();
+        assertThrows(IllegalStateException.class, model::backward, "one loss, one backward");
+    }
+
+    @Test
+    void aNetworkWithoutLossRunsForwardOnly() {
+        Model model = model("Inference");
+        model.initialize(5);
+        float[] y = model.forward(new float[] {1, 2, 3}, 0, 1);
+        assertTrue(Float.isFinite(y[0]) && Float.isFinite(y[1]));
+        var e = assertThrows(IllegalStateException.class, () -> model.loss(new float[2], 0));
+        assertTrue(e.getMessage().startsWith("Inference declares no loss"), e.getMessage());
+    }
+
+    private static String parameterName(Model model, int index) {
+        for (Parameter p : model.parameterLayout()) {
+            if (index >= p.offset() && index < p.offset() + p.size()) {
+                return p.name() + "[" + (index - p.offset()) + "]";
+            }
+        }
+        return "#" + index;
+    }
+
+    private static double centralDifference(java.util.function.IntToDoubleFunction loss, double[] values, int k) {
+        double eps = 1e-6;
+        double saved = values[k];
+        values[k] = saved + eps;
+        double plus = loss.applyAsDouble(k);
+        values[k] = saved - eps;
+        double minus = loss.applyAsDouble(k);
+        values[k] = saved;
+        return (plus - minus) / (2 * eps);
+    }
+
+    private static void assertGradient(double numeric, float analytic, String what) {
+        assertTrue(Math.abs(analytic - numeric) <= 1e-4 + 1e-3 * Math.abs(numeric),
+                what + ": analytic " + analytic + ", numeric " + numeric);
+    }
+
+    private static void assertClose(double expected, float actual, double tolerance, String what) {
+        assertTrue(Math.abs(actual - expected) <= tolerance + tolerance * Math.abs(expected),
+                what + ": expected " + expected + ", got " + actual);
+    }
+
+    private static float[] randoms(Random random, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (random.nextGaussian());
+        }
+        return v;
+    }
+
+    /** Targets that suit the loss: one-hot rows, 0/1 labels, or real values. */
+    private static float[] targets(Random random, Loss loss, int batch, int width) {
+        float[] t = new float[batch * width];
+        for (int b = 0; b < batch; b++) {
+            int label = random.nextInt(width);
+            for (int j = 0; j < width; j++) {
+                t[b * width + j] = switch (loss) {
+                    case SOFTMAX_CROSS_ENTROPY -> j == label ? 1 : 0;
+                    case BINARY_CROSS_ENTROPY -> random.nextBoolean() ? 1 : 0;
+                    default -> (float) random.nextGaussian();
+                };
+            }
+        }
+        return t;
+    }
+
+    private static double[] toDouble(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i];
+        }
+        return d;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.kiln.processor.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.spec.Activation;
+import dev.kiln.spec.ActivationSpec;
+import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.Init;
+import dev.kiln.spec.Loss;
+import dev.kiln.spec.NetworkSpec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The model stage on plain specs, without javac. */
+class PlannerTest {
+
+    private static NetworkSpec iris(boolean softmax) {
+        var layers = new java.util.ArrayList<dev.kiln.spec.LayerSpec>(List.of(
+                new DenseSpec(16, true, Init.AUTO, 0.01, "Iris.hidden"),
+                ActivationSpec.of(Activation.RELU, "Iris.hidden"),
+                new DenseSpec(3, false, Init.AUTO, 0.01, "Iris.out")));
+        if (softmax) {
+            layers.add(ActivationSpec.of(Activation.SOFTMAX, "Iris.out"));
+        }
+        return new NetworkSpec("Iris", List.of(4), layers, Loss.SOFTMAX_CROSS_ENTROPY, 32);
+    }
+
+    private static NetworkPlan plan(NetworkSpec spec, String... fields) {
+        return Planner.plan(spec, List.of(fields), "p", "KilnIris", "Iris");
+    }
+
+    @Test
+    void parametersArePackedWeightThenBiasInDeclarationOrder() {
+        NetworkPlan plan = plan(iris(false), "hidden", "hidden", "out");
+        assertEquals(List.of("hidden.weight", "hidden.bias", "out.weight"),
+                plan.parameters().stream().map(ParameterPlan::name).toList());
+        assertEquals(List.of(0, 64, 80), plan.parameters().stream().map(ParameterPlan::offset).toList());
+        assertEquals(List.of(3, 16), plan.parameters().get(2).shape());
+        assertEquals(4 * 16 + 16 + 16 * 3, plan.parameterCount());
+        assertEquals("HIDDEN_WEIGHT", plan.parameters().get(0).constant());
+        assertNull(plan.layers().get(2).bias());
+    }
+
+    @Test
+    void layersChainTheirBuffers() {
+        NetworkPlan plan = plan(iris(false), "hidden", "hidden", "out");
+        LayerPlan first = plan.layers().get(0);
+        LayerPlan relu = plan.layers().get(1);
+        assertNull(first.input(), "the first layer reads the network's input");
+        assertNull(first.inputGradient(), "and writes the network's input gradient");
+        assertEquals(first.output(), relu.input());
+        assertEquals(first.outputGradient(), relu.inputGradient());
+        assertEquals("layer 2: ReLU(16), from Iris.hidden", relu.title());
+        assertEquals(3, plan.backwardLayers().size());
+        assertEquals(3, plan.backwardLayers().getFirst().number());
+    }
+
+    @Test
+    void aFusedSoftmaxIsSkippedByTheBackwardPassAndHasNoGradientBuffer() {
+        NetworkPlan plan = plan(iris(true), "hidden", "hidden", "out", "out");
+        LossPlan loss = plan.loss();
+        assertTrue(loss.fused());
+        assertEquals("out3", loss.on().name(), "the loss reads the logits");
+        assertEquals("dOut3", loss.gradient().name());
+        assertNull(plan.layers().get(3).outputGradient());
+        assertEquals(List.of(3, 2, 1), plan.backwardLayers().stream().map(LayerPlan::number).toList());
+        assertTrue(plan.buffers().stream().noneMatch(b -> b.name().equals("dOut4")));
+    }
+
+    @Test
+    void collidingConstantNamesGetTheLayerNumber() {
+        NetworkSpec spec = new NetworkSpec("N", List.of(2), List.of(
+                new DenseSpec(2, true, Init.AUTO, 0.01, "N.aB"),
+                new DenseSpec(2, true, Init.AUTO, 0.01, "N.a_b")), Loss.NONE, 4);
+        NetworkPlan plan = plan(spec, "aB", "a_b");
+        assertEquals(List.of("A_B_WEIGHT", "A_B_BIAS", "A_B_WEIGHT_2", "A_B_BIAS_2"),
+                plan.parameters().stream().map(ParameterPlan::constant).toList());
+        assertNull(plan.loss());
+    }
+
+    @Test
+    void oneFieldNamePerLayer() {
+        assertThrows(IllegalArgumentException.class, () -> plan(iris(false), "hidden"));
+    }
+
+    @Test
+    void upperSnakeCase() {
+        assertEquals("HIDDEN_LAYER", Planner.upperSnake("hiddenLayer"));
+        assertEquals("OUT", Planner.upperSnake("out"));
+        assertEquals("FC2", Planner.upperSnake("fc2"));
+    }
+}

@@ -1,0 +1,268 @@
+package test;
+
+import dev.kiln.runtime.Checks;
+import dev.kiln.runtime.Model;
+import dev.kiln.runtime.Parameter;
+import dev.kiln.runtime.Rng;
+import dev.kiln.runtime.blas.Blas;
+import dev.kiln.runtime.blas.Blases;
+import dev.kiln.runtime.init.Initializers;
+import dev.kiln.runtime.ops.Activations;
+import dev.kiln.runtime.ops.DenseOps;
+import dev.kiln.runtime.ops.Losses;
+import dev.kiln.spec.Activation;
+import dev.kiln.spec.ActivationSpec;
+import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.Init;
+import dev.kiln.spec.Loss;
+import dev.kiln.spec.NetworkSpec;
+import java.util.Arrays;
+import java.util.List;
+import javax.annotation.processing.Generated;
+
+/**
+ * The network declared by {@link Iris}, compiled by Kiln.
+ *
+ * <p>Layers: Dense(4 -> 16), ReLU(16), Dense(16 -> 3); loss: SOFTMAX_CROSS_ENTROPY; at most 128 samples per batch.
+ * A new instance has all parameters zero: call {@link #initialize(long)} or load weights.
+ */
+@Generated("dev.kiln.processor.KilnProcessor")
+public final class KilnIris implements Model {
+    /**
+     * The declaration this class was generated from.
+     */
+    public static final NetworkSpec SPEC = new NetworkSpec("Iris", List.of(4), List.of(
+            new DenseSpec(16, true, Init.AUTO, 0.01, "Iris.hidden"),
+            new ActivationSpec(Activation.RELU, 0.0, "Iris.hidden"),
+            new DenseSpec(3, true, Init.AUTO, 0.01, "Iris.out")),
+            Loss.SOFTMAX_CROSS_ENTROPY, 128);
+
+    /**
+     * Features per input sample.
+     */
+    public static final int INPUT_SIZE = 4;
+
+    /**
+     * Features per output sample.
+     */
+    public static final int OUTPUT_SIZE = 3;
+
+    /**
+     * The largest batch the buffers hold.
+     */
+    public static final int MAX_BATCH = 128;
+
+    /**
+     * The number of parameters.
+     */
+    public static final int PARAMETER_COUNT = 131;
+
+    /**
+     * Offset of hidden.weight, shape [16, 4].
+     */
+    private static final int HIDDEN_WEIGHT = 0;
+
+    /**
+     * Offset of hidden.bias, shape [16].
+     */
+    private static final int HIDDEN_BIAS = 64;
+
+    /**
+     * Offset of out.weight, shape [3, 16].
+     */
+    private static final int OUT_WEIGHT = 80;
+
+    /**
+     * Offset of out.bias, shape [3].
+     */
+    private static final int OUT_BIAS = 128;
+
+    private static final List<Parameter> LAYOUT = List.of(
+            new Parameter("hidden.weight", HIDDEN_WEIGHT, List.of(16, 4)),
+            new Parameter("hidden.bias", HIDDEN_BIAS, List.of(16)),
+            new Parameter("out.weight", OUT_WEIGHT, List.of(3, 16)),
+            new Parameter("out.bias", OUT_BIAS, List.of(3)));
+
+    private final Blas blas = Blases.get();
+
+    /**
+     * Every parameter; offsets above.
+     */
+    private final float[] params = new float[PARAMETER_COUNT];
+
+    /**
+     * The gradient of each parameter.
+     */
+    private final float[] grads = new float[PARAMETER_COUNT];
+
+    /**
+     * Layer 1 output.
+     */
+    private final float[] out1 = new float[MAX_BATCH * 16];
+
+    /**
+     * Gradient of the loss w.r.t. layer 1 output.
+     */
+    private final float[] dOut1 = new float[MAX_BATCH * 16];
+
+    /**
+     * Layer 2 output.
+     */
+    private final float[] out2 = new float[MAX_BATCH * 16];
+
+    /**
+     * Gradient of the loss w.r.t. layer 2 output.
+     */
+    private final float[] dOut2 = new float[MAX_BATCH * 16];
+
+    /**
+     * Layer 3 output.
+     */
+    private final float[] out3 = new float[MAX_BATCH * 3];
+
+    /**
+     * Gradient of the loss w.r.t. layer 3 output.
+     */
+    private final float[] dOut3 = new float[MAX_BATCH * 3];
+
+    /**
+     * Gradient of the loss w.r.t. the input, when enabled.
+     */
+    private final float[] inputGrad = new float[MAX_BATCH * INPUT_SIZE];
+
+    /**
+     * The last forward pass's input, read again by the backward pass.
+     */
+    private float[] input;
+
+    private int inputOffset;
+
+    /**
+     * Samples in the last forward pass; 0 before the first.
+     */
+    private int batch;
+
+    /**
+     * Whether {@link #loss} ran after the last forward pass.
+     */
+    private boolean lossReady;
+
+    private boolean inputGradientEnabled;
+
+    /**
+     * A network whose parameters are all zero.
+     */
+    public KilnIris() {
+    }
+
+    /**
+     * A network initialized by {@link #initialize(long)} with {@code seed}.
+     */
+    public KilnIris(long seed) {
+        initialize(seed);
+    }
+
+    @Override
+    public NetworkSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public int inputSize() {
+        return INPUT_SIZE;
+    }
+
+    @Override
+    public int outputSize() {
+        return OUTPUT_SIZE;
+    }
+
+    @Override
+    public int maxBatch() {
+        return MAX_BATCH;
+    }
+
+    @Override
+    public List<Parameter> parameterLayout() {
+        return LAYOUT;
+    }
+
+    @Override
+    public float[] parameters() {
+        return params;
+    }
+
+    @Override
+    public float[] gradients() {
+        return grads;
+    }
+
+    @Override
+    public void initialize(long seed) {
+        Rng rng = new Rng(seed);
+        // layer 1: Dense(4 -> 16), from Iris.hidden: weights HE_NORMAL (AUTO), bias zeros
+        Initializers.fill(params, HIDDEN_WEIGHT, 64, Init.HE_NORMAL, 0.01, 4, 16, rng);
+        Initializers.zeros(params, HIDDEN_BIAS, 16);
+        // layer 3: Dense(16 -> 3), from Iris.out: weights XAVIER_UNIFORM (AUTO), bias zeros
+        Initializers.fill(params, OUT_WEIGHT, 48, Init.XAVIER_UNIFORM, 0.01, 16, 3, rng);
+        Initializers.zeros(params, OUT_BIAS, 3);
+    }
+
+    @Override
+    public float[] forward(float[] input, int offset, int batch) {
+        Checks.forwardArguments("Iris", input, offset, batch, INPUT_SIZE, MAX_BATCH);
+        this.input = input;
+        this.inputOffset = offset;
+        this.batch = batch;
+        this.lossReady = false;
+        // layer 1: Dense(4 -> 16), from Iris.hidden
+        // (batch, 4) x (16, 4)^T + (16) -> (batch, 16)
+        DenseOps.forward(blas, input, inputOffset, params, HIDDEN_WEIGHT, HIDDEN_BIAS, out1, batch, 4, 16);
+        // layer 2: ReLU(16), from Iris.hidden
+        Activations.reluForward(out1, 0, out2, batch * 16);
+        // layer 3: Dense(16 -> 3), from Iris.out
+        // (batch, 16) x (3, 16)^T + (3) -> (batch, 3)
+        DenseOps.forward(blas, out2, 0, params, OUT_WEIGHT, OUT_BIAS, out3, batch, 16, 3);
+        return out3;
+    }
+
+    @Override
+    public float loss(float[] target, int offset) {
+        if (batch == 0) {
+            throw new IllegalStateException("Iris: loss() needs a forward() first");
+        }
+        Checks.targetArguments("Iris", target, offset, batch, OUTPUT_SIZE);
+        float loss = Losses.softmaxCrossEntropyWithLogits(out3, 0, target, offset, dOut3, batch, 3);
+        lossReady = true;
+        return loss;
+    }
+
+    @Override
+    public void backward() {
+        if (!lossReady) {
+            throw new IllegalStateException("Iris: backward() needs loss() after the last forward()");
+        }
+        lossReady = false;
+        // layer 3: Dense(16 -> 3), from Iris.out
+        DenseOps.backward(blas, out2, 0, params, OUT_WEIGHT, dOut3, grads, OUT_WEIGHT, OUT_BIAS, dOut2, batch, 16, 3);
+        // layer 2: ReLU(16), from Iris.hidden
+        Activations.reluBackward(out1, 0, out2, dOut2, dOut1, batch * 16);
+        // layer 1: Dense(4 -> 16), from Iris.hidden
+        DenseOps.backward(blas, input, inputOffset, params, HIDDEN_WEIGHT, dOut1, grads, HIDDEN_WEIGHT, HIDDEN_BIAS, inputGradientEnabled ? inputGrad : null, batch, 4, 16);
+    }
+
+    @Override
+    public void zeroGradients() {
+        Arrays.fill(grads, 0f);
+    }
+
+    @Override
+    public void setInputGradientEnabled(boolean enabled) {
+        inputGradientEnabled = enabled;
+    }
+
+    @Override
+    public float[] inputGradient() {
+        return inputGrad;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.kiln.runtime.blas;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+/**
+ * The process-wide choice of {@link Blas} backend, made once, on first use, and logged once at INFO
+ * ({@code Kiln BLAS backend: java}).
+ *
+ * <p>The choice, in order:
+ * <ol>
+ *   <li>the backend named by the system property {@value #PROPERTY} or, when that is unset, the
+ *       environment variable {@value #ENVIRONMENT_VARIABLE} ({@code java} names {@link JavaBlas});
+ *       an unknown name is an error that lists the available ones;</li>
+ *   <li>otherwise the first backend other than {@link JavaBlas} that {@link ServiceLoader} finds (a
+ *       native library binding on the class path or module path);</li>
+ *   <li>otherwise {@link JavaBlas}.</li>
+ * </ol>
+ * A provider that fails to load is skipped, with its cause logged at DEBUG.
+ */
+public final class Blases {
+
+    /** The system property that forces a backend by name, e.g. {@code -Dkiln.blas=java}. */
+    public static final String PROPERTY = "kiln.blas";
+
+    /** The environment variable that forces a backend by name when {@value #PROPERTY} is unset. */
+    public static final String ENVIRONMENT_VARIABLE = "KILN_BLAS";
+
+    private static final System.Logger LOG = System.getLogger(Blases.class.getName());
+
+    private static volatile Blas chosen;
+
+    private Blases() {
+    }
+
+    /**
+     * The backend this process uses, chosen on the first call.
+     *
+     * @throws IllegalStateException if {@value #PROPERTY} or {@value #ENVIRONMENT_VARIABLE} names no
+     *     available backend (on every call: a failed choice is not remembered)
+     */
+    public static Blas get() {
+        Blas blas = chosen;
+        if (blas == null) {
+            synchronized (Blases.class) {
+                if (chosen == null) {
+                    chosen = choose();
+                }
+                blas = chosen;
+            }
+        }
+        return blas;
+    }
+
+    private static Blas choose() {
+        String requested = System.getProperty(PROPERTY);
+        if (requested == null) {
+            requested = System.getenv(ENVIRONMENT_VARIABLE);
+        }
+        Blas blas = select(requested, discover());
+        LOG.log(System.Logger.Level.INFO, "Kiln BLAS backend: " + blas.name());
+        return blas;
+    }
+
+    /**
+     * The backend for a request: the one named {@code requested} (blank or null: no request), else the
+     * first of {@code discovered} that is not {@link JavaBlas}, else {@link JavaBlas}.
+     *
+     * @throws IllegalStateException if {@code requested} names none of them
+     */
+    static Blas select(String requested, List<Blas> discovered) {
+        Map<String, Blas> byName = new LinkedHashMap<>();
+        byName.put(JavaBlas.NAME, new JavaBlas());
+        for (Blas blas : discovered) {
+            if (!(blas instanceof JavaBlas)) {
+                byName.putIfAbsent(blas.name(), blas);
+            }
+        }
+        if (requested != null && !requested.isBlank()) {
+            Blas blas = byName.get(requested.strip());
+            if (blas == null) {
+                throw new IllegalStateException("Kiln BLAS backend '" + requested.strip() + "' (from "
+                        + PROPERTY + " or " + ENVIRONMENT_VARIABLE + ") is not available; available: "
+                        + String.join(", ", byName.keySet()));
+            }
+            return blas;
+        }
+        return byName.values().stream()
+                .filter(blas -> !(blas instanceof JavaBlas))
+                .findFirst()
+                .orElse(byName.get(JavaBlas.NAME));
+    }
+
+    /** Every backend that {@link ServiceLoader} can instantiate, in its order. */
+    private static List<Blas> discover() {
+        List<Blas> found = new ArrayList<>();
+        Iterator<Blas> providers = ServiceLoader.load(Blas.class).iterator();
+        while (true) {
+            try {
+                if (!providers.hasNext()) {
+                    return found;
+                }
+                found.add(providers.next());
+            } catch (ServiceConfigurationError | LinkageError e) {
+                LOG.log(System.Logger.Level.DEBUG, "Kiln BLAS backend skipped: it failed to load", e);
+            }
+        }
+    }
+}

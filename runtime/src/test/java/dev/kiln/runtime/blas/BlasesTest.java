@@ -1,0 +1,60 @@
+package dev.kiln.runtime.blas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** How {@link Blases} chooses a backend. */
+class BlasesTest {
+
+    /** A stand-in for a native backend; it computes nothing. */
+    private record Named(String name) implements Blas {
+        @Override
+        public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset,
+                          int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    private static final Blas OPENBLAS = new Named("openblas");
+    private static final Blas CUBLAS = new Named("cublas");
+
+    @Test
+    void withNothingDiscoveredTheJavaBackendIsChosen() {
+        assertInstanceOf(JavaBlas.class, Blases.select(null, List.of()));
+    }
+
+    @Test
+    void theFirstDiscoveredBackendOtherThanJavaIsChosen() {
+        assertSame(OPENBLAS, Blases.select(null, List.of(new JavaBlas(), OPENBLAS, CUBLAS)));
+    }
+
+    @Test
+    void aRequestedBackendIsChosenByName() {
+        assertSame(CUBLAS, Blases.select("cublas", List.of(OPENBLAS, CUBLAS)));
+        assertInstanceOf(JavaBlas.class, Blases.select(" java ", List.of(OPENBLAS)));
+    }
+
+    @Test
+    void aBlankRequestIsNoRequest() {
+        assertSame(OPENBLAS, Blases.select("  ", List.of(OPENBLAS)));
+    }
+
+    @Test
+    void anUnknownRequestListsTheAvailableBackends() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Blases.select("mkl", List.of(OPENBLAS)));
+
+        assertEquals("Kiln BLAS backend 'mkl' (from kiln.blas or KILN_BLAS) is not available; available: java,"
+                + " openblas", e.getMessage());
+    }
+
+    @Test
+    void theProcessWideChoiceIsMadeOnce() {
+        assertSame(Blases.get(), Blases.get());
+    }
+}

@@ -1,0 +1,215 @@
+package dev.kiln.runtime.ops;
+
+import static dev.kiln.runtime.ops.GradientCheck.assertForward;
+import static dev.kiln.runtime.ops.GradientCheck.assertGradient;
+import static dev.kiln.runtime.ops.GradientCheck.numericGradient;
+import static dev.kiln.runtime.ops.GradientCheck.toDouble;
+import static dev.kiln.runtime.ops.GradientCheck.weightedSum;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.runtime.Rng;
+import dev.kiln.runtime.TestArrays;
+import java.util.function.DoubleUnaryOperator;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link Activations} against double-precision references written from the formulas, and each backward
+ * against finite differences of {@code L = sum(r * f(x))} (tolerances in {@link GradientCheck}). Random
+ * inputs keep {@code |x| >= 1e-3}, away from the kinks at 0.
+ */
+class ActivationsTest {
+
+    private static final int X_OFF = 3;
+    private static final float LEAK = 0.1f;
+    private static final float ELU_ALPHA = 0.7f;
+
+    @FunctionalInterface
+    interface Forward {
+        void apply(float[] x, int xOff, float[] y, int n);
+    }
+
+    @FunctionalInterface
+    interface Backward {
+        void apply(float[] x, int xOff, float[] y, float[] dy, float[] dx, int n);
+    }
+
+    /** An element-wise activation: its two kernels and its double reference. */
+    record Elementwise(String name, Forward forward, Backward backward, DoubleUnaryOperator reference) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Elementwise> functions() {
+        return Stream.of(
+                new Elementwise("identity", Activations::identityForward, Activations::identityBackward, v -> v),
+                new Elementwise("sigmoid", Activations::sigmoidForward, Activations::sigmoidBackward,
+                        v -> 1 / (1 + Math.exp(-v))),
+                new Elementwise("tanh", Activations::tanhForward, Activations::tanhBackward, Math::tanh),
+                new Elementwise("relu", Activations::reluForward, Activations::reluBackward, v -> Math.max(0, v)),
+                new Elementwise("leakyRelu(0.1)",
+                        (x, xOff, y, n) -> Activations.leakyReluForward(x, xOff, y, n, LEAK),
+                        (x, xOff, y, dy, dx, n) -> Activations.leakyReluBackward(x, xOff, y, dy, dx, n, LEAK),
+                        v -> v > 0 ? v : LEAK * v),
+                new Elementwise("elu(0.7)",
+                        (x, xOff, y, n) -> Activations.eluForward(x, xOff, y, n, ELU_ALPHA),
+                        (x, xOff, y, dy, dx, n) -> Activations.eluBackward(x, xOff, y, dy, dx, n, ELU_ALPHA),
+                        v -> v > 0 ? v : ELU_ALPHA * Math.expm1(v)),
+                new Elementwise("elu(1)",
+                        (x, xOff, y, n) -> Activations.eluForward(x, xOff, y, n, 1f),
+                        (x, xOff, y, dy, dx, n) -> Activations.eluBackward(x, xOff, y, dy, dx, n, 1f),
+                        v -> v > 0 ? v : Math.expm1(v)));
+    }
+
+    static Stream<Arguments> functionsAndSizes() {
+        return functions().flatMap(f -> IntStream.of(1, 2, 7, 33).mapToObj(n -> Arguments.of(f, n)));
+    }
+
+    @ParameterizedTest(name = "{0}, n = {1}")
+    @MethodSource("functionsAndSizes")
+    void forwardMatchesReference(Elementwise f, int n) {
+        float[] x = TestArrays.awayFromZero(new Rng(n), X_OFF + n, 1e-3, 4);
+        float[] y = TestArrays.filled(n + 1, Float.NaN);
+
+        f.forward().apply(x, X_OFF, y, n);
+
+        assertForward(f.name(), y, 0, reference(f, toDouble(x, X_OFF, n)));
+        assertEquals(Float.NaN, y[n], "y beyond n must stay untouched");
+    }
+
+    @ParameterizedTest(name = "{0}, n = {1}")
+    @MethodSource("functionsAndSizes")
+    void backwardMatchesFiniteDifferences(Elementwise f, int n) {
+        Rng rng = new Rng(100 + n);
+        float[] x = TestArrays.awayFromZero(rng, X_OFF + n, 1e-3, 4);
+        float[] r = TestArrays.uniform(rng, n, 1);
+        float[] y = new float[n];
+        f.forward().apply(x, X_OFF, y, n);
+        float[] dx = TestArrays.filled(n, Float.NaN);
+
+        f.backward().apply(x, X_OFF, y, r, dx, n);
+
+        assertGradient(f.name(), dx, 0, numericGradient(v -> weightedSum(r, reference(f, v)), toDouble(x, X_OFF, n)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void backwardMayWriteOverTheIncomingGradient(Elementwise f) {
+        Rng rng = new Rng(5);
+        int n = 9;
+        float[] x = TestArrays.awayFromZero(rng, n, 1e-3, 3);
+        float[] y = new float[n];
+        f.forward().apply(x, 0, y, n);
+        float[] dy = TestArrays.uniform(rng, n, 1);
+        float[] dx = new float[n];
+        f.backward().apply(x, 0, y, dy, dx, n);
+
+        f.backward().apply(x, 0, y, dy, dy, n);
+
+        assertArrayEquals(dx, dy);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void largeInputsGiveFiniteValuesAndGradients(Elementwise f) {
+        float[] x = {1000f, -1000f, 90f, -90f};
+        float[] y = new float[4];
+        float[] dx = new float[4];
+        f.forward().apply(x, 0, y, 4);
+        f.backward().apply(x, 0, y, new float[] {1, 1, 1, 1}, dx, 4);
+
+        assertForward(f.name(), y, 0, reference(f, toDouble(x, 0, 4)));
+        for (int j = 0; j < 4; j++) {
+            assertTrue(Float.isFinite(dx[j]), f.name() + "'(" + x[j] + ") = " + dx[j]);
+        }
+    }
+
+    @Test
+    void rectifierDerivativesAtZero() {
+        float[] zero = {0f};
+        float[] dy = {2f};
+        float[] dx = new float[1];
+
+        Activations.reluBackward(zero, 0, new float[1], dy, dx, 1);
+        assertEquals(0f, dx[0], "ReLU'(0)");
+        Activations.leakyReluBackward(zero, 0, new float[1], dy, dx, 1, LEAK);
+        assertEquals(LEAK * 2f, dx[0], "leaky ReLU'(0)");
+        Activations.eluBackward(zero, 0, new float[1], dy, dx, 1, ELU_ALPHA);
+        assertEquals(ELU_ALPHA * 2f, dx[0], 1e-7f, "ELU'(0) = alpha");
+    }
+
+    @ParameterizedTest(name = "batch {0}, width {1}")
+    @CsvSource({"1, 1", "3, 1", "1, 5", "4, 7", "2, 16"})
+    void softmaxForwardMatchesReference(int batch, int width) {
+        float[] x = TestArrays.uniform(new Rng(batch + 10L * width), X_OFF + batch * width, 5);
+        float[] y = TestArrays.filled(batch * width + 1, Float.NaN);
+
+        Activations.softmaxForward(x, X_OFF, y, batch, width);
+
+        assertForward("softmax", y, 0, softmax(toDouble(x, X_OFF, batch * width), batch, width));
+        assertEquals(Float.NaN, y[batch * width], "y beyond the batch must stay untouched");
+    }
+
+    @ParameterizedTest(name = "batch {0}, width {1}")
+    @CsvSource({"1, 1", "3, 1", "1, 5", "4, 7", "2, 16"})
+    void softmaxBackwardMatchesFiniteDifferences(int batch, int width) {
+        Rng rng = new Rng(batch + 100L * width);
+        float[] x = TestArrays.uniform(rng, X_OFF + batch * width, 3);
+        float[] r = TestArrays.uniform(rng, batch * width, 1);
+        float[] y = new float[batch * width];
+        Activations.softmaxForward(x, X_OFF, y, batch, width);
+        float[] dx = TestArrays.filled(batch * width, Float.NaN);
+
+        Activations.softmaxBackward(x, X_OFF, y, r, dx, batch, width);
+
+        assertGradient("softmax", dx, 0, numericGradient(v -> weightedSum(r, softmax(v, batch, width)),
+                toDouble(x, X_OFF, batch * width)));
+    }
+
+    @Test
+    void softmaxOfLargeLogitsDoesNotOverflow() {
+        float[] x = {1000f, 999f, -1000f, 1000f, 1000f, 1000f};
+        float[] y = new float[6];
+
+        Activations.softmaxForward(x, 0, y, 2, 3);
+
+        double e = Math.exp(-1);
+        assertForward("softmax", y, 0, new double[] {1 / (1 + e), e / (1 + e), 0, 1 / 3.0, 1 / 3.0, 1 / 3.0});
+    }
+
+    private static double[] reference(Elementwise f, double[] x) {
+        double[] y = new double[x.length];
+        for (int j = 0; j < x.length; j++) {
+            y[j] = f.reference().applyAsDouble(x[j]);
+        }
+        return y;
+    }
+
+    /** Row-wise softmax in double, straight from the definition with the row maximum subtracted. */
+    static double[] softmax(double[] x, int batch, int width) {
+        double[] y = new double[x.length];
+        for (int r = 0; r < batch; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < width; j++) {
+                max = Math.max(max, x[r * width + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < width; j++) {
+                sum += Math.exp(x[r * width + j] - max);
+            }
+            for (int j = 0; j < width; j++) {
+                y[r * width + j] = Math.exp(x[r * width + j] - max) / sum;
+            }
+        }
+        return y;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.kiln.runtime.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.kiln.runtime.data.Dataset;
+import dev.kiln.spec.Activation;
+import dev.kiln.spec.ActivationSpec;
+import dev.kiln.spec.Loss;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Evaluation} on an {@link IdentityModel}, whose outputs are the features, with a maxBatch of 2 so
+ * that five samples run in chunks of 2, 2 and 1.
+ */
+class EvaluationTest {
+
+    private static final int MAX_BATCH = 2;
+
+    @Test
+    void accuracyComparesTheLargestOutputWithTheLabel() {
+        Dataset data = Dataset.classification(new float[][] {
+                {0.1f, 0.7f, 0.2f}, {0.5f, 0.4f, 0.1f}, {0, 0, 1}, {0.3f, 0.3f, 0.4f}, {0.9f, 0, 0.1f}},
+                new int[] {1, 1, 2, 0, 0}, 3);
+        IdentityModel model = new IdentityModel(3, MAX_BATCH, Loss.SOFTMAX_CROSS_ENTROPY, List.of());
+
+        assertEquals(3 / 5.0, Evaluation.accuracy(model, data));
+    }
+
+    @Test
+    void aSingleProbabilityIsThresholdedAtOneHalf() {
+        IdentityModel model = new IdentityModel(1, MAX_BATCH, Loss.BINARY_CROSS_ENTROPY,
+                List.of(ActivationSpec.of(Activation.SIGMOID, "Identity.out")));
+
+        assertEquals(5 / 5.0, Evaluation.accuracy(model, binary()));
+    }
+
+    @Test
+    void aSingleLogitIsThresholdedAtZero() {
+        IdentityModel model = new IdentityModel(1, MAX_BATCH, Loss.BINARY_CROSS_ENTROPY, List.of());
+
+        assertEquals(3 / 5.0, Evaluation.accuracy(model, binary()));
+    }
+
+    @Test
+    void meanLossWeighsEachChunkByItsSize() {
+        // squared errors 1, 1, 1, 1, 16: the mean over samples is 4, the mean of the chunk means (1, 1, 16) is 6
+        Dataset data = Dataset.regression(new float[][] {{1}, {1}, {1}, {1}, {4}},
+                new float[][] {{0}, {2}, {0}, {2}, {0}});
+        IdentityModel model = new IdentityModel(1, MAX_BATCH, Loss.MSE, List.of());
+
+        assertEquals(4.0, Evaluation.meanLoss(model, data), 1e-6);
+    }
+
+    @Test
+    void dataOfTheWrongWidthIsRejected() {
+        Dataset data = Dataset.classification(new float[][] {{1, 2}}, new int[] {0}, 2);
+
+        assertEquals("Identity: the data has 2 features per sample, but the network takes 3",
+                assertThrows(IllegalArgumentException.class,
+                        () -> Evaluation.accuracy(new IdentityModel(3, MAX_BATCH, Loss.MSE, List.of()), data))
+                        .getMessage());
+        Dataset targets = Dataset.classification(new float[][] {{1, 2}}, new int[] {0}, 3);
+        assertEquals("Identity: the data has 3 target values per sample, but the network outputs 2",
+                assertThrows(IllegalArgumentException.class,
+                        () -> Evaluation.meanLoss(new IdentityModel(2, MAX_BATCH, Loss.MSE, List.of()), targets))
+                        .getMessage());
+    }
+
+    @Test
+    void accuracyNeedsLabels() {
+        Dataset data = Dataset.regression(new float[][] {{1}}, new float[][] {{1}});
+
+        assertEquals("accuracy needs class labels, but Dataset[1 samples, 1 features, 1 targets] has none",
+                assertThrows(IllegalArgumentException.class,
+                        () -> Evaluation.accuracy(new IdentityModel(1, MAX_BATCH, Loss.MSE, List.of()), data))
+                        .getMessage());
+    }
+
+    /** Outputs 0.3, 0.7, -0.2, 0.6, 0.4 with labels 0, 1, 0, 1, 0. */
+    private static Dataset binary() {
+        return Dataset.binaryClassification(new float[][] {{0.3f}, {0.7f}, {-0.2f}, {0.6f}, {0.4f}},
+                new int[] {0, 1, 0, 1, 0});
+    }
+}
