@@ -11,6 +11,7 @@ import com.google.testing.compile.Compilation;
 import dev.kiln.runtime.Model;
 import dev.kiln.runtime.Parameter;
 import dev.kiln.spec.Loss;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -127,6 +128,38 @@ class GeneratedNetworkTest {
         for (int k = 0; k < xd.length; k++) {
             double numeric = centralDifference(i -> reference.loss(p, xd, td, batch), xd, k);
             assertGradient(numeric, inputGrad[k], name + " gradient of input " + k);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("trainable")
+    void trainingStepsAllocateNothing(String name) {
+        Model model = model(name);
+        model.initialize(11);
+        model.setInputGradientEnabled(true);
+        Random random = new Random(11);
+        float[] x = randoms(random, 4 * model.inputSize());
+        float[] t = targets(random, model.spec().loss(), 4, model.outputSize());
+        // The first calls link classes and resolve call sites, which allocates once; the JVM may allocate
+        // now and then on its own (deoptimization). A step that allocates does so in every round.
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long least = Long.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            long overhead = threads.getCurrentThreadAllocatedBytes() - before;
+            before = threads.getCurrentThreadAllocatedBytes();
+            trainingSteps(model, x, t, 200);
+            least = Math.min(least, threads.getCurrentThreadAllocatedBytes() - before - overhead);
+        }
+        assertEquals(0, least, name + ": bytes allocated by 200 training steps, in the best of 5 rounds");
+    }
+
+    private static void trainingSteps(Model model, float[] x, float[] t, int steps) {
+        for (int step = 0; step < steps; step++) {
+            model.zeroGradients();
+            model.forward(x, 0, 4);
+            model.loss(t, 0);
+            model.backward();
         }
     }
 

@@ -169,6 +169,15 @@ public final class Dataset {
                 subset(Arrays.copyOfRange(order, trainSize, size)));
     }
 
+    /** The same samples with other features (as many per sample), for transforms such as {@link Standardizer}. */
+    Dataset withFeatures(float[] newFeatures) {
+        if (newFeatures.length != features.length) {
+            throw new IllegalArgumentException(newFeatures.length + " feature values for " + size + " samples of "
+                    + featureSize + " features");
+        }
+        return new Dataset(size, newFeatures, targets, labels, classes);
+    }
+
     @Override
     public String toString() {
         return "Dataset[" + size + " samples, " + featureSize + " features, "

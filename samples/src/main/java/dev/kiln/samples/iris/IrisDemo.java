@@ -3,6 +3,7 @@ package dev.kiln.samples.iris;
 import dev.kiln.runtime.data.Csv;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.Split;
+import dev.kiln.runtime.data.Standardizer;
 import dev.kiln.runtime.optim.Adam;
 import dev.kiln.runtime.optim.Optimizer;
 import dev.kiln.runtime.optim.Sgd;
@@ -17,7 +18,7 @@ import java.io.UncheckedIOException;
 
 /**
  * Trains {@link Iris} end to end: loads the data set shipped with the sample, splits it 70/30 under a
- * fixed seed, trains with mini-batches, printing the loss and accuracy of every epoch, and reports the
+ * fixed seed, standardizes the features, trains with mini-batches, printing the loss and accuracy of every epoch, and reports the
  * accuracy on the held-out test split.
  *
  * <p>Run with {@code ./kiln demo}; pass {@code sgd} to train with SGD and momentum instead of Adam:
@@ -57,6 +58,11 @@ public final class IrisDemo {
     /** Trains a fresh network with {@code optimizer}, printing one line per epoch to {@code out}. */
     static Result train(Optimizer optimizer, PrintStream out) {
         Split split = load().split(0.7, SEED);
+        // centimetres of very different ranges: standardize them, with statistics of the training part only
+        Standardizer standardizer = Standardizer.fit(split.train());
+        Dataset train = standardizer.apply(split.train());
+        Dataset test = standardizer.apply(split.test());
+
         KilnIris network = new KilnIris(SEED);
         History history = Trainer.of(network)
                 .optimizer(optimizer)
@@ -64,8 +70,8 @@ public final class IrisDemo {
                 .epochs(EPOCHS)
                 .seed(SEED)
                 .listener(TrainingListener.printing(out))
-                .fit(split.train());
-        return new Result(history, Evaluation.accuracy(network, split.test()));
+                .fit(train);
+        return new Result(history, Evaluation.accuracy(network, test));
     }
 
     /** The 150 samples of {@code iris.csv}, a copy of the UCI data set kept in this sample's resources. */
