@@ -28,11 +28,11 @@ public record ActivationSpec(Activation function, double alpha, String source) i
             case SIGMOID -> "Sigmoid";
             case TANH -> "Tanh";
             case RELU -> "ReLU";
-            case LEAKY_RELU -> "LeakyReLU(alpha=" + alpha + ")";
-            case ELU -> "ELU(alpha=" + alpha + ")";
+            case LEAKY_RELU -> "LeakyReLU";
+            case ELU -> "ELU";
             case SOFTMAX -> "Softmax";
         };
-        return name + "(" + inputSize + ")";
+        return name + "(" + inputSize + (function.hasAlpha() ? ", alpha=" + alpha : "") + ")";
     }
 
     @Override

@@ -90,15 +90,17 @@ final class Validation {
     }
 
     private void lossFitsLastLayer() {
-        if (spec.layers().isEmpty() || spec.loss() == Loss.NONE || spec.loss() == Loss.MSE && !endsWith(Activation.SOFTMAX)) {
+        if (spec.layers().isEmpty()) {
             return;
         }
         int last = spec.layers().size() - 1;
         LayerSpec layer = spec.layers().get(last);
         String lastName = describeLast();
         String why = switch (spec.loss()) {
-            case MSE -> "a softmax output under squared error learns slowly and is rarely meant; "
-                    + "use SOFTMAX_CROSS_ENTROPY for classes, or drop the softmax for regression";
+            case MSE -> endsWith(Activation.SOFTMAX)
+                    ? "a softmax output under squared error learns slowly and is rarely meant; "
+                            + "use SOFTMAX_CROSS_ENTROPY for classes, or drop the softmax for regression"
+                    : null;
             case BINARY_CROSS_ENTROPY -> {
                 if (layer instanceof ActivationSpec a && a.function() != Activation.SIGMOID
                         && a.function() != Activation.IDENTITY) {

@@ -23,7 +23,7 @@ import javax.annotation.processing.Generated;
 /**
  * The network declared by {@link Outer.Regressor}, compiled by Kiln.
  *
- * <p>Layers: Dense(3 -> 5), LeakyReLU(alpha=0.2)(5), Dense(5 -> 5), ELU(alpha=0.5)(5), Dense(5 -> 1); loss: MSE; at most 8 samples per batch.
+ * <p>Layers: Dense(3 -> 5), LeakyReLU(5, alpha=0.2), Dense(5 -> 5), ELU(5, alpha=0.5), Dense(5 -> 1); loss: MSE; at most 8 samples per batch.
  * A new instance has all parameters zero: call {@link #initialize(long)} or load weights.
  */
 @Generated("dev.kiln.processor.KilnProcessor")
@@ -255,12 +255,12 @@ public final class KilnOuter_Regressor implements Model {
         // layer 1: Dense(3 -> 5), from Outer.Regressor.first
         // (batch, 3) x (5, 3)^T + (5) -> (batch, 5)
         DenseOps.forward(blas, input, inputOffset, params, FIRST_WEIGHT, FIRST_BIAS, out1, batch, 3, 5);
-        // layer 2: LeakyReLU(alpha=0.2)(5), from Outer.Regressor.first
+        // layer 2: LeakyReLU(5, alpha=0.2), from Outer.Regressor.first
         Activations.leakyReluForward(out1, 0, out2, batch * 5, 0.2f);
         // layer 3: Dense(5 -> 5), from Outer.Regressor.second
         // (batch, 5) x (5, 5)^T + (5) -> (batch, 5)
         DenseOps.forward(blas, out2, 0, params, SECOND_WEIGHT, SECOND_BIAS, out3, batch, 5, 5);
-        // layer 4: ELU(alpha=0.5)(5), from Outer.Regressor.second
+        // layer 4: ELU(5, alpha=0.5), from Outer.Regressor.second
         Activations.eluForward(out3, 0, out4, batch * 5, 0.5f);
         // layer 5: Dense(5 -> 1), from Outer.Regressor.value
         // (batch, 5) x (1, 5)^T + (1) -> (batch, 1)
@@ -287,11 +287,11 @@ public final class KilnOuter_Regressor implements Model {
         lossReady = false;
         // layer 5: Dense(5 -> 1), from Outer.Regressor.value
         DenseOps.backward(blas, out4, 0, params, VALUE_WEIGHT, dOut5, grads, VALUE_WEIGHT, VALUE_BIAS, dOut4, batch, 5, 1);
-        // layer 4: ELU(alpha=0.5)(5), from Outer.Regressor.second
+        // layer 4: ELU(5, alpha=0.5), from Outer.Regressor.second
         Activations.eluBackward(out3, 0, out4, dOut4, dOut3, batch * 5, 0.5f);
         // layer 3: Dense(5 -> 5), from Outer.Regressor.second
         DenseOps.backward(blas, out2, 0, params, SECOND_WEIGHT, dOut3, grads, SECOND_WEIGHT, SECOND_BIAS, dOut2, batch, 5, 5);
-        // layer 2: LeakyReLU(alpha=0.2)(5), from Outer.Regressor.first
+        // layer 2: LeakyReLU(5, alpha=0.2), from Outer.Regressor.first
         Activations.leakyReluBackward(out1, 0, out2, dOut2, dOut1, batch * 5, 0.2f);
         // layer 1: Dense(3 -> 5), from Outer.Regressor.first
         DenseOps.backward(blas, input, inputOffset, params, FIRST_WEIGHT, dOut1, grads, FIRST_WEIGHT, FIRST_BIAS, inputGradientEnabled ? inputGrad : null, batch, 3, 5);

@@ -51,15 +51,16 @@ public final class NetworkEmitter {
         for (Element element : originating) {
             type.addOriginatingElement(element);
         }
+        MemberWriter members = new MemberWriter(plan);
         type.addFields(constants())
                 .addFields(state())
                 .addMethods(constructors())
-                .addMethods(new MemberWriter(plan).accessors())
+                .addMethods(members.accessors())
                 .addMethod(method("initialize", TypeName.VOID, "seed", TypeName.LONG).addCode(passes.initialize()).build())
                 .addMethod(forward())
                 .addMethod(loss())
                 .addMethod(backward())
-                .addMethods(new MemberWriter(plan).gradientControls());
+                .addMethods(members.gradientControls());
         return JavaFile.builder(plan.packageName(), type.build())
                 .indent("    ")
                 .skipJavaLangImports(true)

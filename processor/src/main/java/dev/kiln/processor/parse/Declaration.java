@@ -33,8 +33,13 @@ public record Declaration(
         findings = List.copyOf(findings);
     }
 
-    /** The simple name of the generated class: {@code Kiln} and the source name with dots as underscores. */
+    /** The simple name of the generated class. */
     public String generatedName() {
+        return generatedName(sourceName);
+    }
+
+    /** The simple name of the class generated for {@code sourceName}: {@code Kiln}, then the name with dots as underscores. */
+    public static String generatedName(String sourceName) {
         return "Kiln" + sourceName.replace('.', '_');
     }
 

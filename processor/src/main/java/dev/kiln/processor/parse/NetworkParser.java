@@ -117,7 +117,7 @@ public final class NetworkParser {
                         type.getKind().toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
                 return;
             }
-            String generated = "Kiln" + sourceName.replace('.', '_');
+            String generated = Declaration.generatedName(sourceName);
             for (Element e = type; e instanceof TypeElement; e = e.getEnclosingElement()) {
                 Unreachable reason = unreachableBecause(e, e == type);
                 if (reason != null) {
