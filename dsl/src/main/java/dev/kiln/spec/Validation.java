@@ -24,6 +24,9 @@ final class Validation {
                 case ActivationSpec activation -> v.activation(i, activation);
             }
         }
+        if (v.problems.isEmpty()) {
+            v.sizesFitInArrays();
+        }
         v.lossFitsLastLayer();
         return List.copyOf(v.problems);
     }
@@ -86,6 +89,39 @@ final class Validation {
                 }
             }
             default -> { }
+        }
+    }
+
+    /** The largest array the JVM allocates, a few words under {@code Integer.MAX_VALUE}. */
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /** Every buffer ({@code maxBatch} rows of a layer's width) and the parameter array must fit in an array. */
+    private void sizesFitInArrays() {
+        long batch = spec.maxBatch();
+        long width = spec.inputSize();
+        if (batch * width > MAX_ARRAY) {
+            add(Rule.TOO_LARGE, Problem.NETWORK, "maxBatch", "network " + spec.name(), "the input buffer (maxBatch "
+                    + batch + " x " + width + " features)", batch * width, MAX_ARRAY, "lower maxBatch");
+            return;
+        }
+        long parameters = 0;
+        for (int i = 0; i < spec.layers().size(); i++) {
+            LayerSpec layer = spec.layers().get(i);
+            long out = layer.outputSize((int) width);
+            if (layer instanceof DenseSpec dense) {
+                parameters += out * width + (dense.bias() ? out : 0);
+                if (parameters > MAX_ARRAY) {
+                    add(Rule.TOO_LARGE, i, "value", dense.source(), "the parameter array, up to this layer,",
+                            parameters, MAX_ARRAY, "use fewer units");
+                    return;
+                }
+            }
+            if (batch * out > MAX_ARRAY) {
+                add(Rule.TOO_LARGE, i, null, layer.source(), "the output buffer (maxBatch " + batch + " x " + out
+                        + " features)", batch * out, MAX_ARRAY, "lower maxBatch or use fewer units");
+                return;
+            }
+            width = out;
         }
     }
 

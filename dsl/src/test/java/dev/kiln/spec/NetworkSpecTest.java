@@ -112,6 +112,25 @@ class NetworkSpecTest {
     }
 
     @Test
+    void buffersAndParametersMustFitInJavaArrays() {
+        NetworkSpec wide = new NetworkSpec("N", List.of(4), List.of(dense(50_000), dense(50_000)), Loss.NONE, 8);
+        Problem parameters = wide.validate().getFirst();
+        assertEquals(Rule.TOO_LARGE, parameters.rule());
+        assertEquals(1, parameters.layer());
+        assertEquals("value", parameters.attribute());
+        assertEquals("[Kiln/TooLarge] N.d50000: the parameter array, up to this layer, needs 2,500,300,000 values, "
+                + "more than a Java array holds (2,147,483,639); use fewer units", parameters.message());
+
+        NetworkSpec tall = new NetworkSpec("N", List.of(4), List.of(dense(100_000)), Loss.NONE, 100_000);
+        assertEquals(List.of(Rule.TOO_LARGE), rules(tall));
+        assertEquals(0, tall.validate().getFirst().layer());
+        assertTrue(tall.validate().getFirst().message().contains("the output buffer (maxBatch 100000 x 100000 features)"));
+
+        NetworkSpec input = new NetworkSpec("N", List.of(100_000), List.of(dense(1)), Loss.NONE, 100_000);
+        assertEquals("maxBatch", input.validate().getFirst().attribute());
+    }
+
+    @Test
     void specsAreImmutable() {
         List<LayerSpec> layers = new ArrayList<>(List.of(dense(2)));
         NetworkSpec spec = new NetworkSpec("N", List.of(4), layers, Loss.NONE, 8);

@@ -133,6 +133,18 @@ class ErrorMessagesTest {
     }
 
     @Test
+    void parametersThatDoNotFitInAnArray() {
+        expectError("""
+                @Network(input = 60000)
+                class Net {
+                    @Dense(40000) Layer out;
+                }
+                """, "[Kiln/TooLarge] Net.out: the parameter array, up to this layer, needs 2,400,040,000 values, "
+                        + "more than a Java array holds (2,147,483,639); use fewer units",
+                "@Dense(40000)");
+    }
+
+    @Test
     void softmaxOnlyLast() {
         expectError("""
                 @Network(input = 4)
