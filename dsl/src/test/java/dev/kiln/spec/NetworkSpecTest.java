@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** The IR's shapes and rules, as the runtime applies them (the processor's tests cover the same rules at compile time). */
@@ -18,7 +20,7 @@ class NetworkSpecTest {
     }
 
     private static ActivationSpec act(Activation f) {
-        return ActivationSpec.of(f, "N." + f.name().toLowerCase(java.util.Locale.ROOT));
+        return ActivationSpec.of(f, "N." + f.name().toLowerCase(Locale.ROOT));
     }
 
     private static NetworkSpec spec(Loss loss, LayerSpec... layers) {
@@ -64,9 +66,8 @@ class NetworkSpecTest {
         assertEquals(List.of(Rule.NO_INPUT, Rule.MAX_BATCH, Rule.UNITS, Rule.ACTIVATION_PARAMETER, Rule.SOFTMAX_NOT_LAST),
                 problems.stream().map(Problem::rule).toList());
         assertEquals(List.of(Problem.NETWORK, Problem.NETWORK, 0, 1, 2), problems.stream().map(Problem::layer).toList());
-        List<String> attributes = new ArrayList<>();
-        problems.forEach(p -> attributes.add(p.attribute()));
-        assertEquals(java.util.Arrays.asList("input", "maxBatch", "value", "alpha", null), attributes);
+        assertEquals(Arrays.asList("input", "maxBatch", "value", "alpha", null),
+                problems.stream().map(Problem::attribute).toList());
 
         InvalidNetworkException e = assertThrows(InvalidNetworkException.class, spec::requireValid);
         assertEquals(problems, e.problems());

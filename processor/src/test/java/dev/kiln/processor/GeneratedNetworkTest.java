@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
+import com.sun.management.ThreadMXBean;
 import dev.kiln.runtime.Model;
 import dev.kiln.runtime.Parameter;
 import dev.kiln.spec.Loss;
@@ -142,7 +143,7 @@ class GeneratedNetworkTest {
         float[] t = targets(random, model.spec().loss(), 4, model.outputSize());
         // The first calls link classes and resolve call sites, which allocates once; the JVM may allocate
         // now and then on its own (deoptimization). A step that allocates does so in every round.
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long least = Long.MAX_VALUE;
         for (int round = 0; round < 5; round++) {
             long before = threads.getCurrentThreadAllocatedBytes();
