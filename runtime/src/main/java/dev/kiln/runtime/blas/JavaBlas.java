@@ -1,5 +1,8 @@
 package dev.kiln.runtime.blas;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * The pure-Java {@link Blas}: always present, exact to float rounding, and fast enough for small and
  * medium networks. Each transpose case has its own loop nest, ordered so that the innermost loop walks
@@ -139,5 +142,27 @@ public final class JavaBlas implements Blas {
             s0 += x[xOffset + j] * y[yOffset + j];
         }
         return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, MemorySegment a, long aOffset, int lda,
+                      MemorySegment b, long bOffset, int ldb,
+                      float beta, MemorySegment c, long cOffset, int ldc) {
+        SgemmArguments.check(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        ValueLayout.OfFloat f = ValueLayout.JAVA_FLOAT;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float sum = 0;
+                for (int p = 0; p < k; p++) {
+                    long ai = aOffset + (transA ? (long) p * lda + i : (long) i * lda + p);
+                    long bi = bOffset + (transB ? (long) j * ldb + p : (long) p * ldb + j);
+                    sum += a.getAtIndex(f, ai) * b.getAtIndex(f, bi);
+                }
+                long ci = cOffset + (long) i * ldc + j;
+                float old = beta == 0 ? 0 : beta * c.getAtIndex(f, ci);
+                c.setAtIndex(f, ci, old + alpha * sum);
+            }
+        }
     }
 }

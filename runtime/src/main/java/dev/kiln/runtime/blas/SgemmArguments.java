@@ -1,5 +1,7 @@
 package dev.kiln.runtime.blas;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 
 /**
@@ -37,6 +39,36 @@ public final class SgemmArguments {
         matrix("C", "c", c, cOffset, "ldc", ldc, m, "n", n);
     }
 
+    /**
+     * The same checks for the {@link MemorySegment} form of {@link Blas#sgemm}, where a segment's length
+     * is its byte size divided by {@link Float#BYTES}.
+     *
+     * @throws NullPointerException     if a segment is null
+     * @throws IllegalArgumentException naming the first argument at fault and its value
+     */
+    public static void check(boolean transA, boolean transB, int m, int n, int k,
+                             MemorySegment a, long aOffset, int lda,
+                             MemorySegment b, long bOffset, int ldb,
+                             MemorySegment c, long cOffset, int ldc) {
+        Objects.requireNonNull(a, "sgemm: a is null");
+        Objects.requireNonNull(b, "sgemm: b is null");
+        Objects.requireNonNull(c, "sgemm: c is null");
+        requireNonNegative("m", m);
+        requireNonNegative("n", n);
+        requireNonNegative("k", k);
+        matrix("A", "a", floats(a), aOffset, "lda", lda, transA ? k : m, transA ? "m" : "k", transA ? m : k);
+        matrix("B", "b", floats(b), bOffset, "ldb", ldb, transB ? n : k, transB ? "k" : "n", transB ? k : n);
+        matrix("C", "c", floats(c), cOffset, "ldc", ldc, m, "n", n);
+        if (c.isReadOnly()) {
+            throw new IllegalArgumentException("sgemm: c is a read-only segment");
+        }
+    }
+
+    /** The number of whole floats in a segment. */
+    private static long floats(MemorySegment segment) {
+        return segment.byteSize() / ValueLayout.JAVA_FLOAT.byteSize();
+    }
+
     private static void requireNonNegative(String name, int value) {
         if (value < 0) {
             throw new IllegalArgumentException("sgemm: " + name + " = " + value + " is negative");
@@ -45,6 +77,11 @@ public final class SgemmArguments {
 
     /** Checks one stored matrix of {@code rows} rows of {@code width} values, {@code ld} apart. */
     private static void matrix(String matrix, String array, float[] values, int offset,
+                               String ldName, int ld, int rows, String widthName, int width) {
+        matrix(matrix, array, values.length, offset, ldName, ld, rows, widthName, width);
+    }
+
+    private static void matrix(String matrix, String array, long length, long offset,
                                String ldName, int ld, int rows, String widthName, int width) {
         if (offset < 0) {
             throw new IllegalArgumentException(
@@ -58,10 +95,10 @@ public final class SgemmArguments {
             return;
         }
         long end = offset + (long) (rows - 1) * ld + width;
-        if (end > values.length) {
+        if (end > length) {
             throw new IllegalArgumentException("sgemm: " + matrix + " (" + rows + " rows of " + width
                     + " values, " + ldName + " = " + ld + ", " + array + "Offset = " + offset + ") ends at index "
-                    + (end - 1) + ", but " + array + " has " + values.length + " elements");
+                    + (end - 1) + ", but " + array + " has " + length + " elements");
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,13 @@ class BlasesTest {
         @Override
         public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset,
                           int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a,
+                          long aOffset, int lda, MemorySegment b, long bOffset, int ldb, float beta,
+                          MemorySegment c, long cOffset, int ldc) {
             throw new UnsupportedOperationException();
         }
     }

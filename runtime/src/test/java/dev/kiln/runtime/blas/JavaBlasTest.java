@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.kiln.runtime.Rng;
 import dev.kiln.runtime.TestArrays;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -124,6 +127,41 @@ class JavaBlasTest {
             }
         }
         assertArrayEquals(before, c, "elements outside the m x n window of C must stay untouched");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("calls")
+    void segmentFormAgreesWithArrayForm(Call call) {
+        Rng rng = new Rng(call.hashCode());
+        float[] a = TestArrays.uniform(rng, Call.length(call.aRows(), call.lda(), call.offset()), 1);
+        float[] b = TestArrays.uniform(rng, Call.length(call.bRows(), call.ldb(), call.offset()), 1);
+        float[] c = TestArrays.uniform(rng, Call.length(call.m(), call.ldc(), call.offset()), 1);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sa = arena.allocateFrom(ValueLayout.JAVA_FLOAT, a);
+            MemorySegment sb = arena.allocateFrom(ValueLayout.JAVA_FLOAT, b);
+            MemorySegment sc = arena.allocateFrom(ValueLayout.JAVA_FLOAT, c);
+            call.run(a, b, c);
+            BLAS.sgemm(call.transA(), call.transB(), call.m(), call.n(), call.k(), call.alpha(),
+                    sa, call.offset(), call.lda(), sb, call.offset(), call.ldb(),
+                    call.beta(), sc, call.offset(), call.ldc());
+            float[] fromSegment = sc.toArray(ValueLayout.JAVA_FLOAT);
+            for (int i = 0; i < c.length; i++) {
+                double tolerance = 1e-5 * (call.k() + 2) * (1 + Math.abs(c[i]));
+                if (!(Math.abs(fromSegment[i] - c[i]) <= tolerance)) {
+                    fail("C element " + i + ": segment form " + fromSegment[i] + ", array form " + c[i]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void segmentTooShortIsRejected() {
+        MemorySegment small = MemorySegment.ofArray(new float[5]);
+        MemorySegment big = MemorySegment.ofArray(new float[100]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BLAS.sgemm(false, false, 3, 3, 3, 1, small, 0, 3, big, 0, 3, 0, big, 0, 3));
+        assertEquals("sgemm: A (3 rows of 3 values, lda = 3, aOffset = 0) ends at index 8, but a has 5 elements",
+                e.getMessage());
     }
 
     @Test
