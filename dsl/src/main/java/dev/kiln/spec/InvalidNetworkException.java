@@ -10,8 +10,14 @@ public final class InvalidNetworkException extends IllegalArgumentException {
 
     private final transient List<Problem> problems;
 
+    /** An exception whose message lists each problem's message, one per line. */
     public InvalidNetworkException(List<Problem> problems) {
-        super(problems.stream().map(Problem::message).collect(Collectors.joining("\n")));
+        this(problems.stream().map(Problem::message).collect(Collectors.joining("\n")), problems);
+    }
+
+    /** An exception with its own message, e.g. one that also says where each problem was declared. */
+    public InvalidNetworkException(String message, List<Problem> problems) {
+        super(message);
         this.problems = List.copyOf(problems);
     }
 

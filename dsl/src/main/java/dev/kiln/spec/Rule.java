@@ -20,6 +20,11 @@ public enum Rule {
     TOO_LARGE("TooLarge", "%s: %s needs %,d values, more than a Java array holds (%,d); %s"),
     LOSS_MISMATCH("LossMismatch", "loss %s does not fit the last layer %s of network %s: %s"),
 
+    // Rules about how a builder chain is written, checked by the builder as each call is made.
+    BUILDER_ORDER("BuilderOrder", "%s must directly follow %s; e.g. Kiln.input(4).dense(16).noBias().relu()"),
+    INPUT_REPEATED("InputRepeated", "%s: the input shape was already given as %s; give it once"),
+    LAYER_NAME("LayerName", "%s: layer name \"%s\" %s; use a Java identifier such as \"hidden\""),
+
     // Rules about the declaring source, reported only by the annotation processor.
     NOT_A_CLASS("NotAClass", "@Network must annotate a class, but %s is a %s; declare a class whose fields are the layers"),
     UNREACHABLE("Unreachable", "network class %s is %s, so the generated class %s cannot reach it; %s"),
@@ -27,6 +32,10 @@ public enum Rule {
     NO_LAYER_ANNOTATION("NoLayerAnnotation", "field %s has type Layer but no layer annotation; annotate it, e.g. @Dense(16), or remove it"),
     CONFLICTING_ANNOTATIONS("ConflictingAnnotations", "field %s has both %s and %s, but a field declares at most one %s; split them across two fields, in the order they apply"),
     STATIC_LAYER("StaticLayer", "field %s is static, but layers are per network instance; remove `static`"),
+    COMPILE_FIELD("CompileField", "@Compile field %s %s; declare it as `static final NetworkSpec %s = Kiln.input(...)...build();`"),
+    NOT_A_CHAIN("NotAChain", "@Compile field %s: %s; the initializer must be one builder chain, from Kiln.input(...) or Kiln.network(...) to .build()"),
+    NOT_CONSTANT("NotConstant", "@Compile field %s: argument %s of %s is not a compile-time constant (%s); write a literal, a static final constant or an enum constant, e.g. %s"),
+    GENERATED_NAME_TAKEN("GeneratedNameTaken", "%s would generate class %s, which %s also generates; rename one of them"),
     WRITE_FAILED("Write", "could not write the generated class %s: %s; check the build's output directory"),
     UNEXPECTED("Unexpected", "Kiln failed on network %s: %s; this is a bug in Kiln, please report it with the declaration");
 

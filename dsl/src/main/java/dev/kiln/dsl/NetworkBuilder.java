@@ -1,0 +1,478 @@
+package dev.kiln.dsl;
+
+import dev.kiln.spec.Activation;
+import dev.kiln.spec.ActivationSpec;
+import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.Init;
+import dev.kiln.spec.InvalidNetworkException;
+import dev.kiln.spec.LayerSpec;
+import dev.kiln.spec.Loss;
+import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.Problem;
+import dev.kiln.spec.Rule;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A network declaration in progress, one call at a time, started by {@link Kiln#input} or
+ * {@link Kiln#network}. Each call returns a new builder and leaves this one unchanged, so a partial
+ * chain can be shared; {@link #build()} gives the immutable {@link NetworkSpec}.
+ *
+ * <p>Layers group into <em>blocks</em>, as fields do in an {@link Network @Network} class: {@link #dense}
+ * starts a block, and an activation right after it joins that block (one field {@code @Dense(16) @Relu}
+ * is one block {@code .dense(16).relu()}); any other activation is a block of its own. A block is
+ * named by {@link #named}, or else by its kind and number ({@code dense1}, {@code dense2},
+ * {@code relu1}); its layers' source is {@code <network>.<block>} and its parameters are
+ * {@code <block>.weight} and {@code <block>.bias}, exactly as for a field of that name.
+ *
+ * <p>Mistakes in how the chain is written (an option in the wrong place, a bad name) throw a
+ * {@link BuilderException} at the call; rules about the network itself ({@link NetworkSpec#validate()}:
+ * sizes, parameters, losses) are checked by {@link #build()}, which names the call behind each problem.
+ */
+public final class NetworkBuilder {
+
+    /** The name of a network started with {@link Kiln#input} rather than {@link Kiln#network}. */
+    public static final String DEFAULT_NAME = "Network";
+
+    /** Where a problem found by {@link #build()} was written: which call, and which of its arguments. */
+    public record Call(int index, String text, int argument) {
+
+        /** The {@link #argument()} of a problem with the call as a whole. */
+        public static final int WHOLE_CALL = -1;
+    }
+
+    /** One layer so far: its spec (with a provisional source), its block, and the call that made it. */
+    private record Part(LayerSpec layer, int block, int call) {
+    }
+
+    /** A group of layers declared together; {@code name} is null until {@link #named} gives one. */
+    private record Block(String kind, String name, int nameCall) {
+    }
+
+    private static final Set<String> KEYWORDS = Set.of("abstract", "assert", "boolean", "break", "byte", "case",
+            "catch", "char", "class", "const", "continue", "default", "do", "double", "else", "enum", "extends",
+            "final", "finally", "float", "for", "goto", "if", "implements", "import", "instanceof", "int",
+            "interface", "long", "native", "new", "package", "private", "protected", "public", "return", "short",
+            "static", "strictfp", "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try",
+            "void", "volatile", "while", "true", "false", "null", "_");
+
+    private final String name;
+    private final List<Integer> input;
+    private final List<Part> parts;
+    private final List<Block> blocks;
+    private final Loss loss;
+    private final int maxBatch;
+    private final List<String> calls;
+    /** For each attribute, the call that set it last; keys {@code layer/attribute}, layer -1 for the network. */
+    private final Map<String, Integer> setters;
+
+    private NetworkBuilder(String name, List<Integer> input, List<Part> parts, List<Block> blocks, Loss loss,
+                           int maxBatch, List<String> calls, Map<String, Integer> setters) {
+        this.name = name;
+        this.input = input;
+        this.parts = parts;
+        this.blocks = blocks;
+        this.loss = loss;
+        this.maxBatch = maxBatch;
+        this.calls = calls;
+        this.setters = setters;
+    }
+
+    static NetworkBuilder start(String name, String root) {
+        Objects.requireNonNull(name, "network name");
+        NetworkBuilder start = new NetworkBuilder(name, null, List.of(), List.of(), Loss.NONE,
+                NetworkSpec.DEFAULT_MAX_BATCH, List.of(), Map.of());
+        if (root.equals("Kiln.network")) {
+            return start.with(root + "(" + quote(name) + ")").build();
+        }
+        return start;
+    }
+
+    // ---------------------------------------------------------------- network
+
+    /**
+     * The input shape; for Dense networks, the number of input features. Given once: by
+     * {@link Kiln#input}, or after {@link Kiln#network}.
+     *
+     * @throws BuilderException if the shape was already given
+     */
+    public NetworkBuilder input(int... shape) {
+        Objects.requireNonNull(shape, "input shape");
+        List<Integer> dims = Arrays.stream(shape).boxed().toList();
+        String text = (calls.isEmpty() ? "Kiln.input" : "input") + "(" + dims.stream().map(String::valueOf)
+                .collect(Collectors.joining(", ")) + ")";
+        if (input != null) {
+            throw new BuilderException(Rule.INPUT_REPEATED, BuilderException.WHOLE_CALL, text, input);
+        }
+        Builder b = with(text);
+        b.input = dims;
+        b.set(Problem.NETWORK, "input");
+        return b.build();
+    }
+
+    /** The training objective; {@link Loss#NONE} (the default) for a network that only runs forward. */
+    public NetworkBuilder loss(Loss loss) {
+        Objects.requireNonNull(loss, "loss");
+        Builder b = with("loss(Loss." + loss.name() + ")");
+        b.loss = loss;
+        b.set(Problem.NETWORK, "loss");
+        return b.build();
+    }
+
+    /** The largest batch the network's buffers hold (default {@value NetworkSpec#DEFAULT_MAX_BATCH}). */
+    public NetworkBuilder maxBatch(int maxBatch) {
+        Builder b = with("maxBatch(" + maxBatch + ")");
+        b.maxBatch = maxBatch;
+        b.set(Problem.NETWORK, "maxBatch");
+        return b.build();
+    }
+
+    // ---------------------------------------------------------------- dense
+
+    /**
+     * A fully connected layer of {@code units} outputs, with a bias and the {@link Init#AUTO}
+     * initialization, starting a new block; follow it with {@link #noBias()} or {@link #init} to change
+     * those, and with an activation.
+     */
+    public NetworkBuilder dense(int units) {
+        Builder b = with("dense(" + units + ")");
+        b.addBlock("dense");
+        b.addLayer(new DenseSpec(units, true, Init.AUTO, DenseSpec.DEFAULT_SCALE, ""));
+        b.set(parts.size(), "value");
+        return b.build();
+    }
+
+    /** The preceding {@link #dense} layer adds no bias. */
+    public NetworkBuilder noBias() {
+        String text = "noBias()";
+        DenseSpec dense = openDense(text);
+        Builder b = with(text);
+        b.replaceLast(new DenseSpec(dense.units(), false, dense.init(), dense.scale(), ""));
+        b.set(parts.size() - 1, "bias");
+        return b.build();
+    }
+
+    /** How the preceding {@link #dense} layer's weights start. */
+    public NetworkBuilder init(Init init) {
+        Objects.requireNonNull(init, "init");
+        String text = "init(Init." + init.name() + ")";
+        DenseSpec dense = openDense(text);
+        Builder b = with(text);
+        b.replaceLast(new DenseSpec(dense.units(), dense.bias(), init, dense.scale(), ""));
+        b.set(parts.size() - 1, "init");
+        return b.build();
+    }
+
+    /**
+     * How the preceding {@link #dense} layer's weights start, with the scale that {@link Init#UNIFORM}
+     * (the half-width) and {@link Init#NORMAL} (the standard deviation) use.
+     */
+    public NetworkBuilder init(Init init, double scale) {
+        Objects.requireNonNull(init, "init");
+        String text = "init(Init." + init.name() + ", " + scale + ")";
+        DenseSpec dense = openDense(text);
+        Builder b = with(text);
+        b.replaceLast(new DenseSpec(dense.units(), dense.bias(), init, scale, ""));
+        b.set(parts.size() - 1, "init");
+        b.set(parts.size() - 1, "scale");
+        return b.build();
+    }
+
+    // ---------------------------------------------------------------- activations
+
+    /** {@code f(x) = x}. */
+    public NetworkBuilder identity() {
+        return activation(Activation.IDENTITY, "identity()", Activation.IDENTITY.defaultAlpha());
+    }
+
+    /** The logistic sigmoid {@code 1 / (1 + e^-x)}. */
+    public NetworkBuilder sigmoid() {
+        return activation(Activation.SIGMOID, "sigmoid()", Activation.SIGMOID.defaultAlpha());
+    }
+
+    /** The hyperbolic tangent. */
+    public NetworkBuilder tanh() {
+        return activation(Activation.TANH, "tanh()", Activation.TANH.defaultAlpha());
+    }
+
+    /** {@code max(0, x)}. */
+    public NetworkBuilder relu() {
+        return activation(Activation.RELU, "relu()", Activation.RELU.defaultAlpha());
+    }
+
+    /** Leaky ReLU with slope 0.01 below zero. */
+    public NetworkBuilder leakyRelu() {
+        return activation(Activation.LEAKY_RELU, "leakyRelu()", Activation.LEAKY_RELU.defaultAlpha());
+    }
+
+    /** Leaky ReLU with slope {@code alpha} below zero, in [0, 1). */
+    public NetworkBuilder leakyRelu(double alpha) {
+        return activation(Activation.LEAKY_RELU, "leakyRelu(" + alpha + ")", alpha);
+    }
+
+    /** ELU with {@code alpha = 1}. */
+    public NetworkBuilder elu() {
+        return activation(Activation.ELU, "elu()", Activation.ELU.defaultAlpha());
+    }
+
+    /** ELU, {@code alpha (e^x - 1)} below zero, with a positive {@code alpha}. */
+    public NetworkBuilder elu(double alpha) {
+        return activation(Activation.ELU, "elu(" + alpha + ")", alpha);
+    }
+
+    /** Softmax over each sample's features; only as the last layer. */
+    public NetworkBuilder softmax() {
+        return activation(Activation.SOFTMAX, "softmax()", Activation.SOFTMAX.defaultAlpha());
+    }
+
+    /** Any activation, with its default parameter. */
+    public NetworkBuilder activation(Activation function) {
+        Objects.requireNonNull(function, "activation");
+        return activation(function, "activation(Activation." + function.name() + ")", function.defaultAlpha());
+    }
+
+    /** Any activation, with the parameter {@code alpha} for leaky ReLU and ELU (ignored by the others). */
+    public NetworkBuilder activation(Activation function, double alpha) {
+        Objects.requireNonNull(function, "activation");
+        return activation(function, "activation(Activation." + function.name() + ", " + alpha + ")", alpha);
+    }
+
+    private NetworkBuilder activation(Activation function, String text, double alpha) {
+        Builder b = with(text);
+        if (!opensOnDense()) {
+            b.addBlock(blockKind(function));
+        }
+        b.addLayer(new ActivationSpec(function, alpha, ""));
+        b.set(parts.size(), "alpha");
+        return b.build();
+    }
+
+    private static String blockKind(Activation function) {
+        return switch (function) {
+            case IDENTITY -> "identity";
+            case SIGMOID -> "sigmoid";
+            case TANH -> "tanh";
+            case RELU -> "relu";
+            case LEAKY_RELU -> "leakyRelu";
+            case ELU -> "elu";
+            case SOFTMAX -> "softmax";
+        };
+    }
+
+    // ---------------------------------------------------------------- names
+
+    /**
+     * Names the current block (the last {@link #dense} with its activation, or the last standalone
+     * activation): its layers' source becomes {@code <network>.<name>} and its parameters
+     * {@code <name>.weight} and {@code <name>.bias}.
+     *
+     * @throws BuilderException if there is no layer yet, or the name is not a Java identifier
+     */
+    public NetworkBuilder named(String blockName) {
+        Objects.requireNonNull(blockName, "layer name");
+        String text = "named(" + quote(blockName) + ")";
+        if (blocks.isEmpty()) {
+            throw new BuilderException(Rule.BUILDER_ORDER, BuilderException.WHOLE_CALL, text,
+                    "a layer (dense(...) or an activation)");
+        }
+        if (!isIdentifier(blockName)) {
+            throw new BuilderException(Rule.LAYER_NAME, 0, text, blockName, "is not a Java identifier");
+        }
+        Builder b = with(text);
+        Block last = blocks.get(blocks.size() - 1);
+        b.blocks.set(blocks.size() - 1, new Block(last.kind(), blockName, calls.size()));
+        return b.build();
+    }
+
+    // ---------------------------------------------------------------- build
+
+    /**
+     * The network, checked against every rule of {@link NetworkSpec#validate()}.
+     *
+     * @throws InvalidNetworkException listing every problem, each with the call it comes from
+     * @throws BuilderException        if two blocks have the same name
+     */
+    public NetworkSpec build() {
+        List<String> names = blockNames();
+        NetworkSpec spec = spec(names);
+        List<Problem> problems = spec.validate();
+        if (!problems.isEmpty()) {
+            StringBuilder message = new StringBuilder();
+            for (Problem problem : problems) {
+                Call call = callOf(problem);
+                if (!message.isEmpty()) {
+                    message.append('\n');
+                }
+                message.append(problem.message()).append(" (at ").append(call.text());
+                if (call.index() >= 0) {
+                    message.append(", call ").append(call.index() + 1).append(" of the chain");
+                }
+                message.append(')');
+            }
+            throw new InvalidNetworkException(message.toString(), problems);
+        }
+        return spec;
+    }
+
+    /**
+     * The spec as declared so far, without checking it; {@link #build()} is the way to get a network.
+     * The annotation processor uses this to report problems at the calls behind them.
+     *
+     * @throws BuilderException if two blocks have the same name
+     */
+    public NetworkSpec unchecked() {
+        return spec(blockNames());
+    }
+
+    /**
+     * The call a problem of {@link #unchecked()}'s spec points at: the one that set the attribute at
+     * fault, or made the layer, or started the chain.
+     */
+    public Call callOf(Problem problem) {
+        Integer at = null;
+        if (problem.attribute() != null) {
+            at = setters.get(problem.layer() + "/" + problem.attribute());
+            if (at == null) {
+                at = setters.get(Problem.NETWORK + "/" + problem.attribute());
+            }
+        }
+        int argument = Call.WHOLE_CALL;
+        if (at != null) {
+            argument = switch (problem.attribute()) {
+                case "scale" -> 1;
+                case "alpha" -> calls.get(at).endsWith("()") ? Call.WHOLE_CALL
+                        : calls.get(at).startsWith("activation(") ? 1 : 0;
+                case "input" -> Call.WHOLE_CALL;
+                default -> 0;
+            };
+        } else if (problem.layer() >= 0 && problem.layer() < parts.size()) {
+            at = parts.get(problem.layer()).call();
+        } else {
+            at = calls.isEmpty() ? -1 : 0;
+        }
+        return new Call(at, at < 0 ? "Kiln.network(...)" : calls.get(at), argument);
+    }
+
+    /** The calls so far, from the first ({@code Kiln.input(4)}) on, as they would be written. */
+    public List<String> calls() {
+        return calls;
+    }
+
+    @Override
+    public String toString() {
+        return String.join(".", calls) + (calls.isEmpty() ? "" : ".") + "...";
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private NetworkSpec spec(List<String> names) {
+        List<LayerSpec> layers = new ArrayList<>(parts.size());
+        for (Part part : parts) {
+            String source = name + "." + names.get(part.block());
+            layers.add(switch (part.layer()) {
+                case DenseSpec d -> new DenseSpec(d.units(), d.bias(), d.init(), d.scale(), source);
+                case ActivationSpec a -> new ActivationSpec(a.function(), a.alpha(), source);
+            });
+        }
+        return new NetworkSpec(name, input == null ? List.of() : input, layers, loss, maxBatch);
+    }
+
+    /** Each block's name: its own, or its kind and its number among the blocks of that kind. */
+    private List<String> blockNames() {
+        Map<String, Integer> counts = new HashMap<>();
+        List<String> names = new ArrayList<>(blocks.size());
+        Map<String, Integer> taken = new HashMap<>();
+        for (int i = 0; i < blocks.size(); i++) {
+            Block block = blocks.get(i);
+            int number = counts.merge(block.kind(), 1, Integer::sum);
+            String blockName = block.name() != null ? block.name() : block.kind() + number;
+            Integer earlier = taken.putIfAbsent(blockName, i);
+            if (earlier != null) {
+                String text = block.name() != null ? calls.get(block.nameCall()) : calls.get(firstCallOf(i));
+                throw new BuilderException(Rule.LAYER_NAME, block.name() != null ? 0 : BuilderException.WHOLE_CALL,
+                        text, blockName, "is already the name of block " + (earlier + 1) + " of the chain");
+            }
+            names.add(blockName);
+        }
+        return names;
+    }
+
+    private int firstCallOf(int block) {
+        return parts.stream().filter(p -> p.block() == block).findFirst().orElseThrow().call();
+    }
+
+    /** Whether the current block is a dense layer that has no activation yet. */
+    private boolean opensOnDense() {
+        return !parts.isEmpty() && parts.get(parts.size() - 1).layer() instanceof DenseSpec;
+    }
+
+    /** The dense layer a dense option applies to. */
+    private DenseSpec openDense(String text) {
+        if (!opensOnDense()) {
+            throw new BuilderException(Rule.BUILDER_ORDER, BuilderException.WHOLE_CALL, text,
+                    "dense(...) (or another of its options, before its activation)");
+        }
+        return (DenseSpec) parts.get(parts.size() - 1).layer();
+    }
+
+    private static boolean isIdentifier(String s) {
+        if (s.isEmpty() || KEYWORDS.contains(s) || !Character.isJavaIdentifierStart(s.codePointAt(0))) {
+            return false;
+        }
+        return s.codePoints().skip(1).allMatch(Character::isJavaIdentifierPart);
+    }
+
+    private static String quote(String s) {
+        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    /** A mutable copy of this builder's state with one more call recorded. */
+    private Builder with(String callText) {
+        return new Builder(callText);
+    }
+
+    /** The one place a new builder is assembled from a copy of this one. */
+    private final class Builder {
+        List<Integer> input = NetworkBuilder.this.input;
+        final List<Part> parts = new ArrayList<>(NetworkBuilder.this.parts);
+        final List<Block> blocks = new ArrayList<>(NetworkBuilder.this.blocks);
+        Loss loss = NetworkBuilder.this.loss;
+        int maxBatch = NetworkBuilder.this.maxBatch;
+        final List<String> calls = new ArrayList<>(NetworkBuilder.this.calls);
+        final Map<String, Integer> setters = new HashMap<>(NetworkBuilder.this.setters);
+        final int call;
+
+        Builder(String callText) {
+            call = calls.size();
+            calls.add(callText);
+        }
+
+        void addBlock(String kind) {
+            blocks.add(new Block(kind, null, -1));
+        }
+
+        void addLayer(LayerSpec layer) {
+            parts.add(new Part(layer, blocks.size() - 1, call));
+        }
+
+        void replaceLast(LayerSpec layer) {
+            Part last = parts.get(parts.size() - 1);
+            parts.set(parts.size() - 1, new Part(layer, last.block(), last.call()));
+        }
+
+        void set(int layer, String attribute) {
+            setters.put(layer + "/" + attribute, call);
+        }
+
+        NetworkBuilder build() {
+            return new NetworkBuilder(name, input, List.copyOf(parts), List.copyOf(blocks), loss, maxBatch,
+                    List.copyOf(calls), Map.copyOf(setters));
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.kiln.dsl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.kiln.spec.Activation;
+import dev.kiln.spec.ActivationSpec;
+import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.Init;
+import dev.kiln.spec.InvalidNetworkException;
+import dev.kiln.spec.Loss;
+import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.Rule;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The fluent builder: the specs it builds, how it names layers, and the errors it gives. */
+class NetworkBuilderTest {
+
+    @Test
+    void buildsTheSameSpecAsTheAnnotatedIrisClass() {
+        NetworkSpec built = Kiln.network("Iris").input(4)
+                .dense(16).named("hidden").relu()
+                .dense(3).named("out")
+                .loss(Loss.SOFTMAX_CROSS_ENTROPY)
+                .build();
+        NetworkSpec annotated = new NetworkSpec("Iris", List.of(4), List.of(
+                new DenseSpec(16, true, Init.AUTO, 0.01, "Iris.hidden"),
+                new ActivationSpec(Activation.RELU, 0.0, "Iris.hidden"),
+                new DenseSpec(3, true, Init.AUTO, 0.01, "Iris.out")),
+                Loss.SOFTMAX_CROSS_ENTROPY, 128);
+        assertEquals(annotated, built);
+    }
+
+    @Test
+    void unnamedBlocksAreNumberedByKind() {
+        NetworkSpec spec = Kiln.input(8)
+                .dense(16).relu()
+                .tanh()
+                .dense(4).noBias().init(Init.NORMAL, 0.05)
+                .sigmoid()
+                .build();
+        assertEquals(NetworkBuilder.DEFAULT_NAME, spec.name());
+        assertEquals(List.of(
+                new DenseSpec(16, true, Init.AUTO, 0.01, "Network.dense1"),
+                new ActivationSpec(Activation.RELU, 0.0, "Network.dense1"),
+                new ActivationSpec(Activation.TANH, 0.0, "Network.tanh1"),
+                new DenseSpec(4, false, Init.NORMAL, 0.05, "Network.dense2"),
+                new ActivationSpec(Activation.SIGMOID, 0.0, "Network.dense2")), spec.layers());
+    }
+
+    @Test
+    void everyActivationAndItsParameter() {
+        NetworkSpec spec = Kiln.input(2)
+                .identity().sigmoid().tanh().relu().leakyRelu().leakyRelu(0.2).elu().elu(0.5)
+                .activation(Activation.LEAKY_RELU).activation(Activation.ELU, 2)
+                .dense(3).softmax()
+                .build();
+        List<String> described = spec.layers().stream().map(l -> l.describe(2)).toList();
+        assertEquals(List.of("Identity(2)", "Sigmoid(2)", "Tanh(2)", "ReLU(2)", "LeakyReLU(2, alpha=0.01)",
+                "LeakyReLU(2, alpha=0.2)", "ELU(2, alpha=1.0)", "ELU(2, alpha=0.5)", "LeakyReLU(2, alpha=0.01)",
+                "ELU(2, alpha=2.0)", "Dense(2 -> 3)", "Softmax(2)"), described);
+        assertEquals("Network.leakyRelu3", spec.layers().get(8).source());
+        assertEquals("Network.dense1", spec.layers().get(11).source());
+    }
+
+    @Test
+    void aBuilderIsNeverChangedByLaterCalls() {
+        NetworkBuilder base = Kiln.input(4).dense(8).relu();
+        NetworkSpec a = base.dense(2).loss(Loss.MSE).build();
+        NetworkSpec b = base.dense(3).softmax().loss(Loss.SOFTMAX_CROSS_ENTROPY).maxBatch(32).build();
+        assertEquals(3, a.layers().size());
+        assertEquals(Loss.MSE, a.loss());
+        assertEquals(4, b.layers().size());
+        assertEquals(32, b.maxBatch());
+        assertEquals(2, base.build().layers().size());
+        assertEquals(Loss.NONE, base.build().loss());
+    }
+
+    @Test
+    void specRulesNameTheCallBehindEachProblem() {
+        InvalidNetworkException e = assertThrows(InvalidNetworkException.class, () -> Kiln.input(4)
+                .dense(16).relu()
+                .dense(0)
+                .leakyRelu(1.5)
+                .build());
+        assertEquals(List.of(Rule.UNITS, Rule.ACTIVATION_PARAMETER), e.problems().stream().map(p -> p.rule()).toList());
+        assertEquals("""
+                [Kiln/Units] Network.dense2: Dense units must be positive, got 0; give the number of output \
+                features, e.g. @Dense(16) (at dense(0), call 4 of the chain)
+                [Kiln/ActivationParameter] Network.dense2: leaky ReLU alpha must be finite and in [0, 1), got 1.5; \
+                e.g. alpha = 0.01 (at leakyRelu(1.5), call 5 of the chain)""", e.getMessage());
+    }
+
+    @Test
+    void networkAttributesPointAtTheirCalls() {
+        InvalidNetworkException e = assertThrows(InvalidNetworkException.class,
+                () -> Kiln.network("Net").input(4).dense(3).relu().loss(Loss.SOFTMAX_CROSS_ENTROPY).maxBatch(0).build());
+        assertEquals(2, e.problems().size());
+        String[] lines = e.getMessage().split("\n");
+        assertEquals("(at maxBatch(0), call 6 of the chain)", lines[0].substring(lines[0].indexOf("(at ")));
+        assertEquals("(at loss(Loss.SOFTMAX_CROSS_ENTROPY), call 5 of the chain)",
+                lines[1].substring(lines[1].indexOf("(at ")));
+    }
+
+    @Test
+    void aMissingInputPointsAtTheStartOfTheChain() {
+        InvalidNetworkException e = assertThrows(InvalidNetworkException.class,
+                () -> Kiln.network("Net").dense(3).build());
+        assertEquals("[Kiln/NoInput] network Net declares no input shape; give the number of input features, "
+                + "e.g. input = 4 (at Kiln.network(\"Net\"), call 1 of the chain)", e.getMessage());
+    }
+
+    @Test
+    void aDenseOptionMustFollowItsDenseLayer() {
+        BuilderException e = assertThrows(BuilderException.class, () -> Kiln.input(4).dense(8).relu().noBias());
+        assertEquals(Rule.BUILDER_ORDER, e.rule());
+        assertEquals("[Kiln/BuilderOrder] noBias() must directly follow dense(...) (or another of its options, "
+                + "before its activation); e.g. Kiln.input(4).dense(16).noBias().relu()", e.getMessage());
+        assertThrows(BuilderException.class, () -> Kiln.input(4).init(Init.ZEROS));
+    }
+
+    @Test
+    void theInputShapeIsGivenOnce() {
+        BuilderException e = assertThrows(BuilderException.class, () -> Kiln.input(4).input(5));
+        assertEquals("[Kiln/InputRepeated] input(5): the input shape was already given as [4]; give it once",
+                e.getMessage());
+    }
+
+    @Test
+    void namesMustBeIdentifiersAndUnique() {
+        BuilderException bad = assertThrows(BuilderException.class, () -> Kiln.input(4).dense(3).named("2nd"));
+        assertEquals("[Kiln/LayerName] named(\"2nd\"): layer name \"2nd\" is not a Java identifier; "
+                + "use a Java identifier such as \"hidden\"", bad.getMessage());
+        assertEquals(0, bad.argument());
+        assertThrows(BuilderException.class, () -> Kiln.input(4).dense(3).named("class"));
+        assertThrows(BuilderException.class, () -> Kiln.input(4).named("first"));
+
+        BuilderException taken = assertThrows(BuilderException.class,
+                () -> Kiln.input(4).dense(3).named("dense2").dense(2).build());
+        assertEquals("[Kiln/LayerName] dense(2): layer name \"dense2\" is already the name of block 1 of the "
+                + "chain; use a Java identifier such as \"hidden\"", taken.getMessage());
+    }
+
+    @Test
+    void callsAreRecordedAsWritten() {
+        NetworkBuilder b = Kiln.network("N").input(1, 28, 28).dense(5).init(Init.UNIFORM, 0.5).named("x")
+                .activation(Activation.ELU, 0.5).loss(Loss.MSE);
+        assertEquals(List.of("Kiln.network(\"N\")", "input(1, 28, 28)", "dense(5)", "init(Init.UNIFORM, 0.5)",
+                "named(\"x\")", "activation(Activation.ELU, 0.5)", "loss(Loss.MSE)"), b.calls());
+    }
+}
