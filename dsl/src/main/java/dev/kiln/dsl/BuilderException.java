@@ -16,12 +16,14 @@ public final class BuilderException extends IllegalStateException {
     public static final int WHOLE_CALL = -1;
 
     private final transient Rule rule;
+    private final int callIndex;
     private final String call;
     private final int argument;
 
-    BuilderException(Rule rule, int argument, String call, Object... args) {
+    BuilderException(Rule rule, int callIndex, int argument, String call, Object... args) {
         super(rule.format(prepend(call, args)));
         this.rule = Objects.requireNonNull(rule, "rule");
+        this.callIndex = callIndex;
         this.call = call;
         this.argument = argument;
     }
@@ -36,6 +38,11 @@ public final class BuilderException extends IllegalStateException {
     /** The rule the call broke. */
     public Rule rule() {
         return rule;
+    }
+
+    /** The position of the call in its chain, 0 for the first ({@code Kiln.input(...)}). */
+    public int callIndex() {
+        return callIndex;
     }
 
     /** The call as written, e.g. {@code named("2nd")}. */

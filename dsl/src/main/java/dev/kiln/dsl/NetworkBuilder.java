@@ -108,7 +108,7 @@ public final class NetworkBuilder {
         String text = (calls.isEmpty() ? "Kiln.input" : "input") + "(" + dims.stream().map(String::valueOf)
                 .collect(Collectors.joining(", ")) + ")";
         if (input != null) {
-            throw new BuilderException(Rule.INPUT_REPEATED, BuilderException.WHOLE_CALL, text, input);
+            throw new BuilderException(Rule.INPUT_REPEATED, calls.size(), BuilderException.WHOLE_CALL, text, input);
         }
         Builder b = with(text);
         b.input = dims;
@@ -278,11 +278,11 @@ public final class NetworkBuilder {
         Objects.requireNonNull(blockName, "layer name");
         String text = "named(" + quote(blockName) + ")";
         if (blocks.isEmpty()) {
-            throw new BuilderException(Rule.BUILDER_ORDER, BuilderException.WHOLE_CALL, text,
+            throw new BuilderException(Rule.BUILDER_ORDER, calls.size(), BuilderException.WHOLE_CALL, text,
                     "a layer (dense(...) or an activation)");
         }
         if (!isIdentifier(blockName)) {
-            throw new BuilderException(Rule.LAYER_NAME, 0, text, blockName, "is not a Java identifier");
+            throw new BuilderException(Rule.LAYER_NAME, calls.size(), 0, text, blockName, "is not a Java identifier");
         }
         Builder b = with(text);
         Block last = blocks.get(blocks.size() - 1);
@@ -394,9 +394,9 @@ public final class NetworkBuilder {
             String blockName = block.name() != null ? block.name() : block.kind() + number;
             Integer earlier = taken.putIfAbsent(blockName, i);
             if (earlier != null) {
-                String text = block.name() != null ? calls.get(block.nameCall()) : calls.get(firstCallOf(i));
-                throw new BuilderException(Rule.LAYER_NAME, block.name() != null ? 0 : BuilderException.WHOLE_CALL,
-                        text, blockName, "is already the name of block " + (earlier + 1) + " of the chain");
+                int call = block.name() != null ? block.nameCall() : firstCallOf(i);
+                throw new BuilderException(Rule.LAYER_NAME, call, block.name() != null ? 0 : BuilderException.WHOLE_CALL,
+                        calls.get(call), blockName, "is already the name of block " + (earlier + 1) + " of the chain");
             }
             names.add(blockName);
         }
@@ -415,7 +415,7 @@ public final class NetworkBuilder {
     /** The dense layer a dense option applies to. */
     private DenseSpec openDense(String text) {
         if (!opensOnDense()) {
-            throw new BuilderException(Rule.BUILDER_ORDER, BuilderException.WHOLE_CALL, text,
+            throw new BuilderException(Rule.BUILDER_ORDER, calls.size(), BuilderException.WHOLE_CALL, text,
                     "dense(...) (or another of its options, before its activation)");
         }
         return (DenseSpec) parts.get(parts.size() - 1).layer();

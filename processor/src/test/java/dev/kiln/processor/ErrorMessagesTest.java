@@ -309,7 +309,9 @@ class ErrorMessagesTest {
                 }
                 """);
         Compilation compilation = Sources.compile(nested, flat);
-        assertThat(compilation).hadErrorContaining("[Kiln/Write] could not write the generated class KilnOuter_Net");
+        assertThat(compilation).hadErrorContaining("[Kiln/GeneratedNameTaken] ");
+        assertThat(compilation).hadErrorContaining(" would generate class test.KilnOuter_Net, which ");
+        assertThat(compilation).hadErrorCount(1);
     }
 
     @Test

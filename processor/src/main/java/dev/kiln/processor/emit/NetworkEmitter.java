@@ -29,12 +29,16 @@ public final class NetworkEmitter {
 
     private final NetworkPlan plan;
     private final PassWriter passes;
+    /** The network's name, as run-time messages give it. */
     private final String networkName;
+    /** The declaration, as the class documentation links to it. */
+    private final String declaredBy;
 
     private NetworkEmitter(NetworkPlan plan) {
         this.plan = plan;
         this.passes = new PassWriter(plan);
-        this.networkName = plan.sourceName();
+        this.networkName = plan.spec().name();
+        this.declaredBy = plan.declaredBy();
     }
 
     /** The source file for {@code plan}, recording {@code originating} for incremental builds. */
@@ -70,7 +74,7 @@ public final class NetworkEmitter {
     private CodeBlock classJavadoc() {
         String layers = plan.layers().stream().map(l -> l.spec().describe(l.inputSize())).collect(Collectors.joining(", "));
         return CodeBlock.builder()
-                .add("The network declared by {@link $L}, compiled by Kiln.\n", networkName)
+                .add("The network declared by {@link $L}, compiled by Kiln.\n", declaredBy)
                 .add("\n<p>Layers: $L; loss: $L; at most $L samples per batch.\n", layers, plan.spec().loss(), plan.spec().maxBatch())
                 .add("A new instance has all parameters zero: call {@link #initialize(long)} or load weights.\n")
                 .build();

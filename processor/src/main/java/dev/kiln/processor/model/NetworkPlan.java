@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param packageName    the package of the generated class
  * @param className      its simple name
- * @param sourceName     the declaring class's name in its package, e.g. {@code Iris}
+ * @param declaredBy     the declaration, as documentation links to it: {@code Iris}, {@code Models#IRIS}
  * @param spec           the network
  * @param layers         one plan per layer, in forward order
  * @param parameters     every parameter tensor, in layout order
@@ -20,7 +20,7 @@ import java.util.List;
 public record NetworkPlan(
         String packageName,
         String className,
-        String sourceName,
+        String declaredBy,
         NetworkSpec spec,
         List<LayerPlan> layers,
         List<ParameterPlan> parameters,

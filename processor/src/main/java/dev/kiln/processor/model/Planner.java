@@ -27,10 +27,10 @@ public final class Planner {
      * @param layerFields for each layer, the name of the field that declared it (names its parameters)
      * @param packageName the generated class's package
      * @param className   the generated class's simple name
-     * @param sourceName  the declaring class's name in its package
+     * @param declaredBy  the declaration, as documentation links to it ({@code Iris}, {@code Models#IRIS})
      */
     public static NetworkPlan plan(NetworkSpec spec, List<String> layerFields, String packageName,
-                                   String className, String sourceName) {
+                                   String className, String declaredBy) {
         if (layerFields.size() != spec.layers().size()) {
             throw new IllegalArgumentException("one field name per layer: " + layerFields.size()
                     + " names for " + spec.layers().size() + " layers");
@@ -83,7 +83,7 @@ public final class Planner {
                     ? new LossPlan(spec.loss(), layers.get(last).input(), layers.get(last).inputGradient(), sizes.get(last), true)
                     : new LossPlan(spec.loss(), outputs[last], gradients[last], sizes.get(count), false);
         }
-        return new NetworkPlan(packageName, className, sourceName, spec, layers, parameters(weights, biases),
+        return new NetworkPlan(packageName, className, declaredBy, spec, layers, parameters(weights, biases),
                 offset, buffers, loss);
     }
 

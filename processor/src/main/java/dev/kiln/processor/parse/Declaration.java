@@ -3,48 +3,48 @@ package dev.kiln.processor.parse;
 import dev.kiln.processor.validate.Diagnostic;
 import dev.kiln.processor.validate.Location;
 import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.Problem;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Function;
+import javax.lang.model.element.Element;
 
 /**
- * A {@code @Network} class as read from the source: the spec it declares, where each part came from,
- * and the problems found while reading it that the spec cannot express (field types, reachability).
+ * A network as read from the source, an {@code @Network} class or a {@code @Compile} builder field: the
+ * spec it declares, where each part came from, and the problems found while reading it that the spec
+ * cannot express (field types, reachability, arguments that are not constants).
  *
- * @param packageName       the class's package ("" for the unnamed package)
- * @param sourceName        the class's name inside its package, e.g. {@code Iris} or {@code Outer.Iris}
- * @param spec              the declared network
- * @param origins           for each layer of {@code spec}, where it was declared
- * @param network           the {@code @Network} annotation on the class
- * @param networkAttributes the locations of its explicitly written values, by name
- * @param findings          problems found while reading
+ * @param packageName   the package of the declaration and of the generated class ("" for the unnamed one)
+ * @param declaredBy    how the generated class's documentation links to the declaration, e.g.
+ *                      {@code Iris}, {@code Outer.Iris} or {@code Models#IRIS}
+ * @param generatedName the simple name of the generated class
+ * @param spec          the declared network; null when the declaration could not be read (its findings say why)
+ * @param layerFields   for each layer, the name of the field or builder block that declared it
+ * @param element       the declaring element, which the generated class records as its origin
+ * @param locator       where each problem of {@code spec.validate()} was written
+ * @param findings      problems found while reading
  */
 public record Declaration(
         String packageName,
-        String sourceName,
+        String declaredBy,
+        String generatedName,
         NetworkSpec spec,
-        List<LayerOrigin> origins,
-        Location network,
-        Map<String, Location> networkAttributes,
+        List<String> layerFields,
+        Element element,
+        Function<Problem, Location> locator,
         List<Diagnostic> findings) {
 
     public Declaration {
-        origins = List.copyOf(origins);
-        networkAttributes = Map.copyOf(networkAttributes);
+        layerFields = List.copyOf(layerFields);
         findings = List.copyOf(findings);
     }
 
-    /** The simple name of the generated class. */
-    public String generatedName() {
-        return generatedName(sourceName);
-    }
-
-    /** The simple name of the class generated for {@code sourceName}: {@code Kiln}, then the name with dots as underscores. */
+    /** The simple name of the class generated for a class named {@code sourceName} in its package: {@code Kiln}, then the name with dots as underscores. */
     public static String generatedName(String sourceName) {
         return "Kiln" + sourceName.replace('.', '_');
     }
 
-    /** For each layer, the name of the field that declared it. */
-    public List<String> layerFields() {
-        return origins.stream().map(LayerOrigin::field).toList();
+    /** Where a problem of the spec was written. */
+    public Location locate(Problem problem) {
+        return locator.apply(problem);
     }
 }

@@ -19,6 +19,7 @@ import dev.kiln.spec.Init;
 import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.Loss;
 import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.Problem;
 import dev.kiln.spec.Rule;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -107,8 +108,12 @@ public final class NetworkParser {
                     enumValue(values.get("loss"), Loss.class),
                     intValue(values.get("maxBatch")));
             String packageName = elements.getPackageOf(type).getQualifiedName().toString();
-            return new Declaration(packageName, sourceName, spec, origins, Location.of(type, network),
-                    explicitLocations(type, network), findings);
+            Location networkAt = Location.of(type, network);
+            Map<String, Location> networkAttributes = explicitLocations(type, network);
+            List<LayerOrigin> layerOrigins = List.copyOf(origins);
+            return new Declaration(packageName, sourceName, Declaration.generatedName(sourceName), spec,
+                    layerOrigins.stream().map(LayerOrigin::field).toList(), type,
+                    problem -> locate(problem, networkAt, networkAttributes, layerOrigins), findings);
         }
 
         private void checkReachable(AnnotationMirror network) {
@@ -184,6 +189,19 @@ public final class NetworkParser {
         }
     }
 
+    /**
+     * The network's own attributes ({@code input}, {@code maxBatch}, {@code loss}) point at the
+     * {@code @Network} value; anything else about a layer at the layer's annotation or value.
+     */
+    private static Location locate(Problem problem, Location network, Map<String, Location> networkAttributes,
+                                   List<LayerOrigin> origins) {
+        String attribute = problem.attribute();
+        if (problem.layer() == Problem.NETWORK || "loss".equals(attribute)) {
+            return attribute == null ? network : networkAttributes.getOrDefault(attribute, network);
+        }
+        return origins.get(problem.layer()).at(attribute);
+    }
+
     /** Why a class cannot be named from a sibling class in its package, and what to do about it. */
     private record Unreachable(String why, String fix) {
     }
@@ -206,7 +224,8 @@ public final class NetworkParser {
         return null;
     }
 
-    private static String sourceName(TypeElement type) {
+    /** A class's name inside its package, e.g. {@code Outer.Iris}. */
+    static String sourceName(TypeElement type) {
         StringBuilder name = new StringBuilder(type.getSimpleName());
         for (Element e = type.getEnclosingElement(); e instanceof TypeElement outer; e = e.getEnclosingElement()) {
             name.insert(0, outer.getSimpleName() + ".");

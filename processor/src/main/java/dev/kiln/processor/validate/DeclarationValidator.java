@@ -15,25 +15,18 @@ public final class DeclarationValidator {
     private DeclarationValidator() {
     }
 
-    /** All problems, parse findings first, then the spec's rules in declaration order. */
+    /**
+     * All problems, parse findings first, then the spec's rules in declaration order (none when the
+     * declaration could not be read into a spec).
+     */
     public static List<Diagnostic> validate(Declaration declaration) {
         List<Diagnostic> all = new ArrayList<>(declaration.findings());
+        if (declaration.spec() == null) {
+            return List.copyOf(all);
+        }
         for (Problem problem : declaration.spec().validate()) {
-            all.add(new Diagnostic(problem.rule(), problem.message(), locate(declaration, problem)));
+            all.add(new Diagnostic(problem.rule(), problem.message(), declaration.locate(problem)));
         }
         return List.copyOf(all);
-    }
-
-    /**
-     * The network's own attributes ({@code input}, {@code maxBatch}, {@code loss}) point at the
-     * {@code @Network} value; anything else about a layer at the layer's annotation or value.
-     */
-    private static Location locate(Declaration declaration, Problem problem) {
-        String attribute = problem.attribute();
-        if (problem.layer() == Problem.NETWORK || "loss".equals(attribute)) {
-            return attribute == null ? declaration.network()
-                    : declaration.networkAttributes().getOrDefault(attribute, declaration.network());
-        }
-        return declaration.origins().get(problem.layer()).at(attribute);
     }
 }
