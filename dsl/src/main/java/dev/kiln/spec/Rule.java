@@ -8,12 +8,12 @@ import java.util.Locale;
  * rule, the offending value and a fix, and starts with a stable id such as {@code [Kiln/Units]}.
  */
 public enum Rule {
-    NO_INPUT("NoInput", "network %s declares no input shape; give the number of input features, e.g. input = 4"),
-    INPUT_DIMENSION("InputDimension", "network %s has input shape %s, but every dimension must be positive; e.g. input = 4"),
+    NO_INPUT("NoInput", "network %s declares no input shape; give the number of input features, e.g. @Network(input = 4) or Kiln.input(4)"),
+    INPUT_DIMENSION("InputDimension", "network %s has input shape %s, but every dimension must be positive; e.g. @Network(input = 4) or Kiln.input(4)"),
     INPUT_RANK("InputRank", "network %s has input shape %s of rank %d, but Dense layers take a flat input; declare the number of features instead, e.g. input = %d"),
-    MAX_BATCH("MaxBatch", "network %s has maxBatch = %d, but it must be positive; e.g. maxBatch = 128"),
-    EMPTY_NETWORK("EmptyNetwork", "network %s has no layers; declare at least one, e.g. a field `@Dense(10) Layer out;`"),
-    UNITS("Units", "%s: Dense units must be positive, got %d; give the number of output features, e.g. @Dense(16)"),
+    MAX_BATCH("MaxBatch", "network %s has maxBatch = %d, but it must be positive; e.g. maxBatch = 128 or .maxBatch(128)"),
+    EMPTY_NETWORK("EmptyNetwork", "network %s has no layers; declare at least one, e.g. a field `@Dense(10) Layer out;` or .dense(10)"),
+    UNITS("Units", "%s: Dense units must be positive, got %d; give the number of output features, e.g. @Dense(16) or .dense(16)"),
     INIT_SCALE("InitScale", "%s: the %s init scale must be finite and positive, got %s; e.g. scale = 0.01"),
     ACTIVATION_PARAMETER("ActivationParameter", "%s: %s alpha must be %s, got %s; e.g. alpha = %s"),
     SOFTMAX_NOT_LAST("SoftmaxNotLast", "%s: softmax must be the last layer, but it is layer %d of %d; move it to the end, or use another activation here"),

@@ -87,7 +87,7 @@ class NetworkBuilderTest {
         assertEquals(List.of(Rule.UNITS, Rule.ACTIVATION_PARAMETER), e.problems().stream().map(p -> p.rule()).toList());
         assertEquals("""
                 [Kiln/Units] Network.dense2: Dense units must be positive, got 0; give the number of output \
-                features, e.g. @Dense(16) (at dense(0), call 4 of the chain)
+                features, e.g. @Dense(16) or .dense(16) (at dense(0), call 4 of the chain)
                 [Kiln/ActivationParameter] Network.dense2: leaky ReLU alpha must be finite and in [0, 1), got 1.5; \
                 e.g. alpha = 0.01 (at leakyRelu(1.5), call 5 of the chain)""", e.getMessage());
     }
@@ -108,7 +108,7 @@ class NetworkBuilderTest {
         InvalidNetworkException e = assertThrows(InvalidNetworkException.class,
                 () -> Kiln.network("Net").dense(3).build());
         assertEquals("[Kiln/NoInput] network Net declares no input shape; give the number of input features, "
-                + "e.g. input = 4 (at Kiln.network(\"Net\"), call 1 of the chain)", e.getMessage());
+                + "e.g. @Network(input = 4) or Kiln.input(4) (at Kiln.network(\"Net\"), call 1 of the chain)", e.getMessage());
     }
 
     @Test

@@ -36,7 +36,7 @@ class ErrorMessagesTest {
                 class Net {
                     @Dense(1) Layer out;
                 }
-                """, "[Kiln/NoInput] network Net declares no input shape; give the number of input features, e.g. input = 4",
+                """, "[Kiln/NoInput] network Net declares no input shape; give the number of input features, e.g. @Network(input = 4) or Kiln.input(4)",
                 "@Network(loss");
     }
 
@@ -93,7 +93,7 @@ class ErrorMessagesTest {
                 class Net {
                     @Dense(0) Layer out;
                 }
-                """, "[Kiln/Units] Net.out: Dense units must be positive, got 0; give the number of output features, e.g. @Dense(16)",
+                """, "[Kiln/Units] Net.out: Dense units must be positive, got 0; give the number of output features, e.g. @Dense(16) or .dense(16)",
                 "@Dense(0)");
     }
 
