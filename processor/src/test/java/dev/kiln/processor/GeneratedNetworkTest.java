@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GeneratedNetworkTest {
 
     /** One declaration per case: every activation, every loss, fused and unfused, with and without bias. */
-    private static final String NETWORKS = """
+    static final String NETWORKS = """
             @Network(input = 5, loss = Loss.SOFTMAX_CROSS_ENTROPY, maxBatch = 4)
             class Logits {
                 @Dense(4) @Sigmoid Layer a;
@@ -297,7 +297,7 @@ class GeneratedNetworkTest {
                 what + ": expected " + expected + ", got " + actual);
     }
 
-    private static float[] randoms(Random random, int n) {
+    static float[] randoms(Random random, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = (float) (random.nextGaussian());
@@ -306,7 +306,7 @@ class GeneratedNetworkTest {
     }
 
     /** Targets that suit the loss: one-hot rows, 0/1 labels, or real values. */
-    private static float[] targets(Random random, Loss loss, int batch, int width) {
+    static float[] targets(Random random, Loss loss, int batch, int width) {
         float[] t = new float[batch * width];
         for (int b = 0; b < batch; b++) {
             int label = random.nextInt(width);

@@ -1,0 +1,87 @@
+package dev.kiln.runtime.interpret;
+
+import dev.kiln.runtime.Parameter;
+import dev.kiln.runtime.Rng;
+import dev.kiln.runtime.blas.Blas;
+import dev.kiln.runtime.init.Initializers;
+import dev.kiln.runtime.ops.DenseOps;
+import dev.kiln.spec.Init;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A fully connected layer, {@code y = x W^T + b}: its weight (outputs x inputs, row-major) and then its
+ * bias sit in the model's flat parameter array at offsets fixed when the model is built.
+ */
+final class DenseStep extends Step {
+
+    private final Blas blas;
+    private final float[] params;
+    private final float[] grads;
+    private final int weight;
+    private final int bias;
+    private final Init init;
+    private final double scale;
+    private final List<Parameter> parameters;
+
+    /**
+     * @param field  names the tensors, {@code field.weight} and {@code field.bias}
+     * @param weight the offset of the weight in {@code params} and {@code grads}
+     * @param bias   the offset of the bias, or {@link DenseOps#NO_BIAS}
+     * @param init   the resolved initialization of the weight (never {@link Init#AUTO})
+     * @param scale  the scale of {@link Init#UNIFORM} and {@link Init#NORMAL}
+     */
+    DenseStep(Wiring wiring, Blas blas, float[] params, float[] grads, String field, int weight, int bias,
+              Init init, double scale) {
+        super(wiring);
+        this.blas = blas;
+        this.params = params;
+        this.grads = grads;
+        this.weight = weight;
+        this.bias = bias;
+        this.init = init;
+        this.scale = scale;
+        List<Parameter> tensors = new ArrayList<>(2);
+        tensors.add(new Parameter(field + ".weight", weight, List.of(wiring.outputSize(), wiring.inputSize())));
+        if (bias != DenseOps.NO_BIAS) {
+            tensors.add(new Parameter(field + ".bias", bias, List.of(wiring.outputSize())));
+        }
+        this.parameters = List.copyOf(tensors);
+    }
+
+    /** The number of parameters of a Dense layer from {@code in} to {@code out} features. */
+    static int parameterCount(int in, int out, boolean bias) {
+        return out * in + (bias ? out : 0);
+    }
+
+    @Override
+    void forward(int batch) {
+        Wiring w = wiring;
+        // (batch, in) x (out, in)^T + (out) -> (batch, out)
+        DenseOps.forward(blas, w.input().array, w.input().offset, params, weight, bias, w.output(), batch,
+                w.inputSize(), w.outputSize());
+    }
+
+    @Override
+    void backward(int batch) {
+        Wiring w = wiring;
+        // a null input gradient (the network's, disabled) skips the product that computes it
+        DenseOps.backward(blas, w.input().array, w.input().offset, params, weight, w.outputGradient(), grads,
+                weight, bias, w.inputGradient().array, batch, w.inputSize(), w.outputSize());
+    }
+
+    @Override
+    void initialize(Rng rng) {
+        int in = wiring.inputSize();
+        int out = wiring.outputSize();
+        Initializers.fill(params, weight, out * in, init, scale, in, out, rng);
+        if (bias != DenseOps.NO_BIAS) {
+            Initializers.zeros(params, bias, out);
+        }
+    }
+
+    @Override
+    List<Parameter> parameters() {
+        return parameters;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.kiln.runtime.interpret;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.runtime.Parameter;
+import dev.kiln.spec.NetworkSpec;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.function.ToDoubleFunction;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The interpreter's numbers against {@link ReferenceNetwork}, a double-precision evaluation written from
+ * the formulas: outputs and losses, and every parameter's and input's gradient against central finite
+ * differences of the reference loss.
+ *
+ * <p>Tolerances: outputs and losses agree within {@code 1e-5 + 1e-5 * |ref|}; finite differences are
+ * taken in double with step {@code 1e-6}, and an analytic (float) gradient {@code g} matches a numerical
+ * one {@code n} when {@code |g - n| <= 1e-4 + 1e-3 * |n|}, which leaves room for float rounding and
+ * nothing more. Inputs and targets sit at an offset in longer arrays, so a pass that ignores the offset
+ * fails.
+ */
+class InterpreterGradientTest {
+
+    private static final int BATCH = 3;
+    private static final int INPUT_OFFSET = 7;
+    private static final int TARGET_OFFSET = 2;
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.kiln.runtime.interpret.Networks#trainable")
+    void outputsLossAndEveryGradientMatchTheReference(NetworkSpec spec) {
+        InterpretedModel model = Interpreter.of(spec);
+        Random random = new Random(spec.name().hashCode());
+        float[] weights = Networks.uniform(random, model.parameters().length, 1.0);
+        System.arraycopy(weights, 0, model.parameters(), 0, weights.length);
+        float[] x = Networks.uniform(random, INPUT_OFFSET + BATCH * model.inputSize(), 2.0);
+        float[] t = new float[TARGET_OFFSET + BATCH * model.outputSize()];
+        float[] targets = Networks.targets(random, spec.loss(), BATCH, model.outputSize());
+        System.arraycopy(targets, 0, t, TARGET_OFFSET, targets.length);
+
+        ReferenceNetwork reference = new ReferenceNetwork(spec);
+        double[] p = Networks.toDouble(model.parameters(), 0, model.parameters().length);
+        double[] xd = Networks.toDouble(x, INPUT_OFFSET, BATCH * model.inputSize());
+        double[] td = Networks.toDouble(t, TARGET_OFFSET, BATCH * model.outputSize());
+
+        float[] y = model.forward(x, INPUT_OFFSET, BATCH);
+        double[] expected = reference.forward(p, xd, BATCH);
+        assertEquals(BATCH * model.outputSize(), expected.length);
+        for (int k = 0; k < expected.length; k++) {
+            assertClose(expected[k], y[k], spec.name() + " output " + k);
+        }
+
+        model.zeroGradients();
+        model.setInputGradientEnabled(true);
+        float loss = model.loss(t, TARGET_OFFSET);
+        assertClose(reference.loss(p, xd, td, BATCH), loss, spec.name() + " loss");
+        model.backward();
+
+        float[] grads = model.gradients();
+        for (int k = 0; k < p.length; k++) {
+            double numeric = centralDifference(values -> reference.loss(values, xd, td, BATCH), p, k);
+            assertGradient(numeric, grads[k], spec.name() + " gradient of " + parameterName(model, k));
+        }
+        float[] inputGrad = model.inputGradient();
+        for (int k = 0; k < xd.length; k++) {
+            double numeric = centralDifference(values -> reference.loss(p, values, td, BATCH), xd, k);
+            assertGradient(numeric, inputGrad[k], spec.name() + " gradient of input " + k);
+        }
+    }
+
+    @Test
+    void aNetworkWithoutLossComputesTheReferenceOutputs() {
+        NetworkSpec spec = Networks.INFERENCE;
+        InterpretedModel model = Interpreter.of(spec, 5);
+        Random random = new Random(5);
+        float[] x = Networks.uniform(random, 4 * model.inputSize(), 2.0);
+        float[] y = model.forward(x, 0, 4);
+        double[] expected = new ReferenceNetwork(spec).forward(
+                Networks.toDouble(model.parameters(), 0, model.parameters().length),
+                Networks.toDouble(x, 0, x.length), 4);
+        for (int k = 0; k < expected.length; k++) {
+            assertClose(expected[k], y[k], "output " + k);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.kiln.runtime.interpret.Networks#trainable")
+    void theInputGradientIsLeftAloneWhenDisabled(NetworkSpec spec) {
+        InterpretedModel model = Interpreter.of(spec, 3);
+        Random random = new Random(3);
+        float[] x = Networks.uniform(random, 2 * model.inputSize(), 2.0);
+        float[] t = Networks.targets(random, spec.loss(), 2, model.outputSize());
+        model.setInputGradientEnabled(true);
+        model.setInputGradientEnabled(false);
+        Arrays.fill(model.inputGradient(), 42f);
+        model.forward(x, 0, 2);
+        model.loss(t, 0);
+        model.backward();
+        // a network of one absorbed layer is the exception: its loss writes the input gradient, as the
+        // generated class's does
+        boolean lossWritesIt = spec.layers().size() == 1 && spec.lossFusesLastActivation();
+        for (int k = 0; k < 2 * model.inputSize(); k++) {
+            assertEquals(!lossWritesIt, model.inputGradient()[k] == 42f, spec.name() + " input gradient " + k);
+        }
+    }
+
+    private static String parameterName(InterpretedModel model, int index) {
+        for (Parameter p : model.parameterLayout()) {
+            if (index >= p.offset() && index < p.offset() + p.size()) {
+                return p.name() + "[" + (index - p.offset()) + "]";
+            }
+        }
+        return "#" + index;
+    }
+
+    /** The central difference of {@code f} at {@code values} in coordinate {@code k}; the value is restored. */
+    private static double centralDifference(ToDoubleFunction<double[]> f, double[] values, int k) {
+        double eps = 1e-6;
+        double saved = values[k];
+        values[k] = saved + eps;
+        double plus = f.applyAsDouble(values);
+        values[k] = saved - eps;
+        double minus = f.applyAsDouble(values);
+        values[k] = saved;
+        return (plus - minus) / (2 * eps);
+    }
+
+    private static void assertGradient(double numeric, float analytic, String what) {
+        assertTrue(Math.abs(analytic - numeric) <= 1e-4 + 1e-3 * Math.abs(numeric),
+                what + ": analytic " + analytic + ", numeric " + numeric);
+    }
+
+    private static void assertClose(double expected, float actual, String what) {
+        assertTrue(Math.abs(actual - expected) <= 1e-5 + 1e-5 * Math.abs(expected),
+                what + ": expected " + expected + ", got " + actual);
+    }
+}
