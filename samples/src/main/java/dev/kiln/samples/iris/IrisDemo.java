@@ -1,9 +1,11 @@
 package dev.kiln.samples.iris;
 
+import dev.kiln.runtime.Model;
 import dev.kiln.runtime.data.Csv;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.Split;
 import dev.kiln.runtime.data.Standardizer;
+import dev.kiln.runtime.interpret.Interpreter;
 import dev.kiln.runtime.optim.Adam;
 import dev.kiln.runtime.optim.Optimizer;
 import dev.kiln.runtime.optim.Sgd;
@@ -21,8 +23,11 @@ import java.io.UncheckedIOException;
  * fixed seed, standardizes the features, trains with mini-batches, printing the loss and accuracy of every epoch, and reports the
  * accuracy on the held-out test split.
  *
- * <p>Run with {@code ./kiln demo}; pass {@code sgd} to train with SGD and momentum instead of Adam:
- * {@code ./kiln demo -Dexec.args=sgd}.
+ * <p>Run with {@code ./kiln demo}. The first argument picks the optimizer, {@code adam} (the default) or
+ * {@code sgd} (SGD with momentum); the second the network: {@code annotations} (the default, the class
+ * generated from {@link Iris}), {@code builder} (the class generated from {@link IrisChains#IRIS_CHAIN})
+ * or {@code interpreter} (that spec run by the interpreter, with nothing generated). All three hold the
+ * same numbers: {@code ./kiln demo -Dexec.args="sgd interpreter"}.
  */
 public final class IrisDemo {
 
@@ -40,10 +45,24 @@ public final class IrisDemo {
 
     public static void main(String[] args) {
         String name = args.length > 0 ? args[0] : "adam";
+        String declaration = args.length > 1 ? args[1] : "annotations";
         Optimizer optimizer = optimizer(name);
-        System.out.println("Iris, 70/30 split, " + name + ", batch " + BATCH_SIZE + ", " + EPOCHS + " epochs");
-        Result result = train(optimizer, System.out);
+        Model network = network(declaration);
+        System.out.println("Iris (" + declaration + "), 70/30 split, " + name + ", batch " + BATCH_SIZE + ", "
+                + EPOCHS + " epochs");
+        Result result = train(network, optimizer, System.out);
         System.out.printf("test accuracy %.4f%n", result.testAccuracy());
+    }
+
+    /** The network for {@code annotations}, {@code builder} or {@code interpreter}, initialized with {@link #SEED}. */
+    static Model network(String declaration) {
+        return switch (declaration) {
+            case "annotations" -> new KilnIris(SEED);
+            case "builder" -> new KilnIrisChain(SEED);
+            case "interpreter" -> Interpreter.of(IrisChains.IRIS_CHAIN, SEED);
+            default -> throw new IllegalArgumentException(
+                    "unknown network '" + declaration + "'; use annotations, builder or interpreter");
+        };
     }
 
     /** The optimizer the demo uses for {@code adam} (Adam, rate 0.01) or {@code sgd} (rate 0.02, momentum 0.9). */
@@ -55,15 +74,14 @@ public final class IrisDemo {
         };
     }
 
-    /** Trains a fresh network with {@code optimizer}, printing one line per epoch to {@code out}. */
-    static Result train(Optimizer optimizer, PrintStream out) {
+    /** Trains {@code network} with {@code optimizer}, printing one line per epoch to {@code out}. */
+    static Result train(Model network, Optimizer optimizer, PrintStream out) {
         Split split = load().split(0.7, SEED);
         // centimetres of very different ranges: standardize them, with statistics of the training part only
         Standardizer standardizer = Standardizer.fit(split.train());
         Dataset train = standardizer.apply(split.train());
         Dataset test = standardizer.apply(split.test());
 
-        KilnIris network = new KilnIris(SEED);
         History history = Trainer.of(network)
                 .optimizer(optimizer)
                 .batchSize(BATCH_SIZE)

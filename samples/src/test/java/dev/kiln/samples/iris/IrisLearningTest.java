@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Iris demo learns: with the fixed seed, both optimizers reach at least 0.93 accuracy on the 45
- * held-out samples (at most 3 mistakes), and the training loss falls.
+ * held-out samples (at most 3 mistakes), and the training loss falls; the same network declared with
+ * the builder, compiled or interpreted, trains to exactly the same numbers.
  */
 class IrisLearningTest {
 
@@ -25,12 +26,24 @@ class IrisLearningTest {
 
     @Test
     void adamReachesTheStatedAccuracy() {
-        check(IrisDemo.train(IrisDemo.optimizer("adam"), quiet()));
+        check(IrisDemo.train(IrisDemo.network("annotations"), IrisDemo.optimizer("adam"), quiet()));
     }
 
     @Test
     void sgdWithMomentumReachesTheStatedAccuracy() {
-        check(IrisDemo.train(IrisDemo.optimizer("sgd"), quiet()));
+        check(IrisDemo.train(IrisDemo.network("annotations"), IrisDemo.optimizer("sgd"), quiet()));
+    }
+
+    @Test
+    void theBuilderAndTheInterpreterTrainToTheSameNumbers() {
+        IrisDemo.Result annotated = IrisDemo.train(IrisDemo.network("annotations"), IrisDemo.optimizer("adam"), quiet());
+        IrisDemo.Result built = IrisDemo.train(IrisDemo.network("builder"), IrisDemo.optimizer("adam"), quiet());
+        IrisDemo.Result interpreted = IrisDemo.train(IrisDemo.network("interpreter"), IrisDemo.optimizer("adam"), quiet());
+        assertEquals(annotated.history(), built.history());
+        assertEquals(annotated.history(), interpreted.history());
+        assertEquals(annotated.testAccuracy(), interpreted.testAccuracy());
+        assertEquals(KilnIris.SPEC, KilnIrisChain.SPEC);
+        assertEquals(IrisChains.IRIS_CHAIN, KilnIrisChain.SPEC);
     }
 
     private static void check(IrisDemo.Result result) {
