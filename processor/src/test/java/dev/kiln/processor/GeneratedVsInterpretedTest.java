@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.testing.compile.Compilation;
+import dev.kiln.runtime.Memory;
 import dev.kiln.runtime.Model;
 import dev.kiln.runtime.interpret.Interpreter;
 import dev.kiln.runtime.optim.Adam;
@@ -50,9 +51,9 @@ class GeneratedVsInterpretedTest {
         assertEquals(generated.maxBatch(), interpreted.maxBatch());
 
         Random random = new Random(name.hashCode());
-        float[] weights = GeneratedNetworkTest.randoms(random, generated.parameters().length);
-        System.arraycopy(weights, 0, generated.parameters(), 0, weights.length);
-        System.arraycopy(weights, 0, interpreted.parameters(), 0, weights.length);
+        float[] weights = GeneratedNetworkTest.randoms(random, GeneratedNetworkTest.floats(generated.parameters()).length);
+        Memory.copy(weights, 0, generated.parameters(), 0, weights.length);
+        Memory.copy(weights, 0, interpreted.parameters(), 0, weights.length);
         boolean trainable = generated.spec().loss() != dev.kiln.spec.Loss.NONE;
         Adam generatedAdam = new Adam(0.05f);
         Adam interpretedAdam = new Adam(0.05f);
@@ -77,7 +78,8 @@ class GeneratedVsInterpretedTest {
             assertClose(new float[] {interpreted.loss(t, 0)}, new float[] {generated.loss(t, 0)}, at + "loss");
             generated.backward();
             interpreted.backward();
-            assertClose(interpreted.gradients(), generated.gradients(), at + "gradient of");
+            assertClose(GeneratedNetworkTest.floats(interpreted.gradients()), GeneratedNetworkTest.floats(generated.gradients()),
+                    at + "gradient of");
             if (inputGradient) {
                 int n = batch * generated.inputSize();
                 assertClose(Arrays.copyOf(interpreted.inputGradient(), n), Arrays.copyOf(generated.inputGradient(), n),
@@ -85,7 +87,8 @@ class GeneratedVsInterpretedTest {
             }
             generatedAdam.step(generated.parameters(), generated.gradients());
             interpretedAdam.step(interpreted.parameters(), interpreted.gradients());
-            assertClose(interpreted.parameters(), generated.parameters(), at + "parameter after Adam");
+            assertClose(GeneratedNetworkTest.floats(interpreted.parameters()),
+                    GeneratedNetworkTest.floats(generated.parameters()), at + "parameter after Adam");
         }
     }
 

@@ -1,6 +1,7 @@
 package test;
 
 import dev.kiln.runtime.Checks;
+import dev.kiln.runtime.Memory;
 import dev.kiln.runtime.Model;
 import dev.kiln.runtime.Parameter;
 import dev.kiln.runtime.Rng;
@@ -16,7 +17,7 @@ import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.Loss;
 import dev.kiln.spec.NetworkSpec;
-import java.util.Arrays;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import javax.annotation.processing.Generated;
 
@@ -58,6 +59,11 @@ public final class KilnBinary implements Model {
     public static final int PARAMETER_COUNT = 3;
 
     /**
+     * Floats in the one allocation: parameters, gradients and every buffer.
+     */
+    private static final long MEMORY_SIZE = 54L;
+
+    /**
      * Offset of out.weight, shape [1, 2].
      */
     private static final int OUT_WEIGHT = 0;
@@ -74,51 +80,69 @@ public final class KilnBinary implements Model {
     private final Blas blas = Blases.get();
 
     /**
-     * Every parameter; offsets above.
+     * Everything the network holds, in one off-heap allocation; the slices below.
      */
-    private final float[] params = new float[PARAMETER_COUNT];
+    private final MemorySegment memory = Memory.allocate(MEMORY_SIZE);
 
     /**
-     * The gradient of each parameter.
+     * Every parameter, at the offsets above: PARAMETER_COUNT floats from 0.
      */
-    private final float[] grads = new float[PARAMETER_COUNT];
+    private final MemorySegment params = Memory.slice(memory, 0L, PARAMETER_COUNT);
 
     /**
-     * Layer 1 output.
+     * The gradient of each parameter: PARAMETER_COUNT floats from 3.
      */
-    private final float[] out1 = new float[MAX_BATCH * 2];
+    private final MemorySegment grads = Memory.slice(memory, 3L, PARAMETER_COUNT);
 
     /**
-     * Gradient of the loss w.r.t. layer 1 output.
+     * The input of the last forward pass, copied in: MAX_BATCH * INPUT_SIZE floats from 6.
      */
-    private final float[] dOut1 = new float[MAX_BATCH * 2];
+    private final MemorySegment x = Memory.slice(memory, 6L, MAX_BATCH * INPUT_SIZE);
 
     /**
-     * Layer 2 output.
+     * The targets of the last loss, copied in: MAX_BATCH * OUTPUT_SIZE floats from 14.
      */
-    private final float[] out2 = new float[MAX_BATCH * 1];
+    private final MemorySegment t = Memory.slice(memory, 14L, MAX_BATCH * OUTPUT_SIZE);
 
     /**
-     * Gradient of the loss w.r.t. layer 2 output.
+     * Layer 1 output: MAX_BATCH * 2 floats from 18.
      */
-    private final float[] dOut2 = new float[MAX_BATCH * 1];
+    private final MemorySegment out1 = Memory.slice(memory, 18L, MAX_BATCH * 2);
 
     /**
-     * Layer 3 output.
+     * Gradient of the loss w.r.t. layer 1 output: MAX_BATCH * 2 floats from 26.
      */
-    private final float[] out3 = new float[MAX_BATCH * 1];
+    private final MemorySegment dOut1 = Memory.slice(memory, 26L, MAX_BATCH * 2);
 
     /**
-     * Gradient of the loss w.r.t. the input, when enabled.
+     * Layer 2 output: MAX_BATCH * 1 floats from 34.
      */
-    private final float[] inputGrad = new float[MAX_BATCH * INPUT_SIZE];
+    private final MemorySegment out2 = Memory.slice(memory, 34L, MAX_BATCH * 1);
 
     /**
-     * The last forward pass's input, read again by the backward pass.
+     * Gradient of the loss w.r.t. layer 2 output: MAX_BATCH * 1 floats from 38.
      */
-    private float[] input;
+    private final MemorySegment dOut2 = Memory.slice(memory, 38L, MAX_BATCH * 1);
 
-    private int inputOffset;
+    /**
+     * Layer 3 output: MAX_BATCH * 1 floats from 42.
+     */
+    private final MemorySegment out3 = Memory.slice(memory, 42L, MAX_BATCH * 1);
+
+    /**
+     * Gradient of the loss w.r.t. the input: MAX_BATCH * INPUT_SIZE floats from 46.
+     */
+    private final MemorySegment dx = Memory.slice(memory, 46L, MAX_BATCH * INPUT_SIZE);
+
+    /**
+     * What {@link #forward} returns: the last layer's output, copied out.
+     */
+    private final float[] output = new float[MAX_BATCH * OUTPUT_SIZE];
+
+    /**
+     * What {@link #inputGradient()} returns: {@code dx}, copied out when enabled.
+     */
+    private final float[] inputGradient = new float[MAX_BATCH * INPUT_SIZE];
 
     /**
      * Samples in the last forward pass; 0 before the first.
@@ -171,12 +195,12 @@ public final class KilnBinary implements Model {
     }
 
     @Override
-    public float[] parameters() {
+    public MemorySegment parameters() {
         return params;
     }
 
     @Override
-    public float[] gradients() {
+    public MemorySegment gradients() {
         return grads;
     }
 
@@ -191,18 +215,18 @@ public final class KilnBinary implements Model {
     @Override
     public float[] forward(float[] input, int offset, int batch) {
         Checks.forwardArguments("Binary", input, offset, batch, INPUT_SIZE, MAX_BATCH);
-        this.input = input;
-        this.inputOffset = offset;
+        Memory.copy(input, offset, x, 0, batch * INPUT_SIZE);
         this.batch = batch;
         this.lossReady = false;
         // layer 1: Sigmoid(2), from Binary.squash
-        Activations.sigmoidForward(input, inputOffset, out1, batch * 2);
+        Activations.sigmoidForward(x, 0, out1, 0, batch * 2);
         // layer 2: Dense(2 -> 1), from Binary.out
         // (batch, 2) x (1, 2)^T + (1) -> (batch, 1)
-        DenseOps.forward(blas, out1, 0, params, OUT_WEIGHT, OUT_BIAS, out2, batch, 2, 1);
+        DenseOps.forward(blas, out1, 0, params, OUT_WEIGHT, OUT_BIAS, out2, 0, batch, 2, 1);
         // layer 3: Sigmoid(1), from Binary.out
-        Activations.sigmoidForward(out2, 0, out3, batch * 1);
-        return out3;
+        Activations.sigmoidForward(out2, 0, out3, 0, batch * 1);
+        Memory.copy(out3, 0, output, 0, batch * OUTPUT_SIZE);
+        return output;
     }
 
     @Override
@@ -211,8 +235,9 @@ public final class KilnBinary implements Model {
             throw new IllegalStateException("Binary: loss() needs a forward() first");
         }
         Checks.targetArguments("Binary", target, offset, batch, OUTPUT_SIZE);
+        Memory.copy(target, offset, t, 0, batch * OUTPUT_SIZE);
         // BINARY_CROSS_ENTROPY absorbs layer 3 (sigmoid): it reads the logits and its gradient skips that layer
-        float loss = Losses.binaryCrossEntropyWithLogits(out2, 0, target, offset, dOut2, batch, 1);
+        float loss = Losses.binaryCrossEntropyWithLogits(out2, 0, t, 0, dOut2, 0, batch, 1);
         lossReady = true;
         return loss;
     }
@@ -224,16 +249,19 @@ public final class KilnBinary implements Model {
         }
         lossReady = false;
         // layer 2: Dense(2 -> 1), from Binary.out
-        DenseOps.backward(blas, out1, 0, params, OUT_WEIGHT, dOut2, grads, OUT_WEIGHT, OUT_BIAS, dOut1, batch, 2, 1);
+        DenseOps.backward(blas, out1, 0, params, OUT_WEIGHT, dOut2, 0, grads, OUT_WEIGHT, OUT_BIAS, dOut1, 0, batch, 2, 1);
         // layer 1: Sigmoid(2), from Binary.squash
         if (inputGradientEnabled) {
-            Activations.sigmoidBackward(input, inputOffset, out1, dOut1, inputGrad, batch * 2);
+            Activations.sigmoidBackward(x, 0, out1, 0, dOut1, 0, dx, 0, batch * 2);
+        }
+        if (inputGradientEnabled) {
+            Memory.copy(dx, 0, inputGradient, 0, batch * INPUT_SIZE);
         }
     }
 
     @Override
     public void zeroGradients() {
-        Arrays.fill(grads, 0f);
+        grads.fill((byte) 0);
     }
 
     @Override
@@ -243,6 +271,6 @@ public final class KilnBinary implements Model {
 
     @Override
     public float[] inputGradient() {
-        return inputGrad;
+        return inputGradient;
     }
 }

@@ -1,6 +1,7 @@
 package test;
 
 import dev.kiln.runtime.Checks;
+import dev.kiln.runtime.Memory;
 import dev.kiln.runtime.Model;
 import dev.kiln.runtime.Parameter;
 import dev.kiln.runtime.Rng;
@@ -16,7 +17,7 @@ import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.Loss;
 import dev.kiln.spec.NetworkSpec;
-import java.util.Arrays;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import javax.annotation.processing.Generated;
 
@@ -59,6 +60,11 @@ public final class KilnDigits implements Model {
     public static final int PARAMETER_COUNT = 2378;
 
     /**
+     * Floats in the one allocation: parameters, gradients and every buffer.
+     */
+    private static final long MEMORY_SIZE = 14228L;
+
+    /**
      * Offset of hidden.weight, shape [32, 64].
      */
     private static final int HIDDEN_WEIGHT = 0;
@@ -81,61 +87,79 @@ public final class KilnDigits implements Model {
     private final Blas blas = Blases.get();
 
     /**
-     * Every parameter; offsets above.
+     * Everything the network holds, in one off-heap allocation; the slices below.
      */
-    private final float[] params = new float[PARAMETER_COUNT];
+    private final MemorySegment memory = Memory.allocate(MEMORY_SIZE);
 
     /**
-     * The gradient of each parameter.
+     * Every parameter, at the offsets above: PARAMETER_COUNT floats from 0.
      */
-    private final float[] grads = new float[PARAMETER_COUNT];
+    private final MemorySegment params = Memory.slice(memory, 0L, PARAMETER_COUNT);
 
     /**
-     * Layer 1 output.
+     * The gradient of each parameter: PARAMETER_COUNT floats from 2378.
      */
-    private final float[] out1 = new float[MAX_BATCH * 32];
+    private final MemorySegment grads = Memory.slice(memory, 2378L, PARAMETER_COUNT);
 
     /**
-     * Gradient of the loss w.r.t. layer 1 output.
+     * The input of the last forward pass, copied in: MAX_BATCH * INPUT_SIZE floats from 4756.
      */
-    private final float[] dOut1 = new float[MAX_BATCH * 32];
+    private final MemorySegment x = Memory.slice(memory, 4756L, MAX_BATCH * INPUT_SIZE);
 
     /**
-     * Layer 2 output.
+     * The targets of the last loss, copied in: MAX_BATCH * OUTPUT_SIZE floats from 6804.
      */
-    private final float[] out2 = new float[MAX_BATCH * 32];
+    private final MemorySegment t = Memory.slice(memory, 6804L, MAX_BATCH * OUTPUT_SIZE);
 
     /**
-     * Gradient of the loss w.r.t. layer 2 output.
+     * Layer 1 output: MAX_BATCH * 32 floats from 7124.
      */
-    private final float[] dOut2 = new float[MAX_BATCH * 32];
+    private final MemorySegment out1 = Memory.slice(memory, 7124L, MAX_BATCH * 32);
 
     /**
-     * Layer 3 output.
+     * Gradient of the loss w.r.t. layer 1 output: MAX_BATCH * 32 floats from 8148.
      */
-    private final float[] out3 = new float[MAX_BATCH * 10];
+    private final MemorySegment dOut1 = Memory.slice(memory, 8148L, MAX_BATCH * 32);
 
     /**
-     * Gradient of the loss w.r.t. layer 3 output.
+     * Layer 2 output: MAX_BATCH * 32 floats from 9172.
      */
-    private final float[] dOut3 = new float[MAX_BATCH * 10];
+    private final MemorySegment out2 = Memory.slice(memory, 9172L, MAX_BATCH * 32);
 
     /**
-     * Layer 4 output.
+     * Gradient of the loss w.r.t. layer 2 output: MAX_BATCH * 32 floats from 10196.
      */
-    private final float[] out4 = new float[MAX_BATCH * 10];
+    private final MemorySegment dOut2 = Memory.slice(memory, 10196L, MAX_BATCH * 32);
 
     /**
-     * Gradient of the loss w.r.t. the input, when enabled.
+     * Layer 3 output: MAX_BATCH * 10 floats from 11220.
      */
-    private final float[] inputGrad = new float[MAX_BATCH * INPUT_SIZE];
+    private final MemorySegment out3 = Memory.slice(memory, 11220L, MAX_BATCH * 10);
 
     /**
-     * The last forward pass's input, read again by the backward pass.
+     * Gradient of the loss w.r.t. layer 3 output: MAX_BATCH * 10 floats from 11540.
      */
-    private float[] input;
+    private final MemorySegment dOut3 = Memory.slice(memory, 11540L, MAX_BATCH * 10);
 
-    private int inputOffset;
+    /**
+     * Layer 4 output: MAX_BATCH * 10 floats from 11860.
+     */
+    private final MemorySegment out4 = Memory.slice(memory, 11860L, MAX_BATCH * 10);
+
+    /**
+     * Gradient of the loss w.r.t. the input: MAX_BATCH * INPUT_SIZE floats from 12180.
+     */
+    private final MemorySegment dx = Memory.slice(memory, 12180L, MAX_BATCH * INPUT_SIZE);
+
+    /**
+     * What {@link #forward} returns: the last layer's output, copied out.
+     */
+    private final float[] output = new float[MAX_BATCH * OUTPUT_SIZE];
+
+    /**
+     * What {@link #inputGradient()} returns: {@code dx}, copied out when enabled.
+     */
+    private final float[] inputGradient = new float[MAX_BATCH * INPUT_SIZE];
 
     /**
      * Samples in the last forward pass; 0 before the first.
@@ -188,12 +212,12 @@ public final class KilnDigits implements Model {
     }
 
     @Override
-    public float[] parameters() {
+    public MemorySegment parameters() {
         return params;
     }
 
     @Override
-    public float[] gradients() {
+    public MemorySegment gradients() {
         return grads;
     }
 
@@ -210,21 +234,21 @@ public final class KilnDigits implements Model {
     @Override
     public float[] forward(float[] input, int offset, int batch) {
         Checks.forwardArguments("Digits", input, offset, batch, INPUT_SIZE, MAX_BATCH);
-        this.input = input;
-        this.inputOffset = offset;
+        Memory.copy(input, offset, x, 0, batch * INPUT_SIZE);
         this.batch = batch;
         this.lossReady = false;
         // layer 1: Dense(64 -> 32, no bias), from Digits.hidden
         // (batch, 64) x (32, 64)^T -> (batch, 32)
-        DenseOps.forward(blas, input, inputOffset, params, HIDDEN_WEIGHT, DenseOps.NO_BIAS, out1, batch, 64, 32);
+        DenseOps.forward(blas, x, 0, params, HIDDEN_WEIGHT, DenseOps.NO_BIAS, out1, 0, batch, 64, 32);
         // layer 2: Tanh(32), from Digits.hidden
-        Activations.tanhForward(out1, 0, out2, batch * 32);
+        Activations.tanhForward(out1, 0, out2, 0, batch * 32);
         // layer 3: Dense(32 -> 10), from Digits.probabilities
         // (batch, 32) x (10, 32)^T + (10) -> (batch, 10)
-        DenseOps.forward(blas, out2, 0, params, PROBABILITIES_WEIGHT, PROBABILITIES_BIAS, out3, batch, 32, 10);
+        DenseOps.forward(blas, out2, 0, params, PROBABILITIES_WEIGHT, PROBABILITIES_BIAS, out3, 0, batch, 32, 10);
         // layer 4: Softmax(10), from Digits.probabilities
-        Activations.softmaxForward(out3, 0, out4, batch, 10);
-        return out4;
+        Activations.softmaxForward(out3, 0, out4, 0, batch, 10);
+        Memory.copy(out4, 0, output, 0, batch * OUTPUT_SIZE);
+        return output;
     }
 
     @Override
@@ -233,8 +257,9 @@ public final class KilnDigits implements Model {
             throw new IllegalStateException("Digits: loss() needs a forward() first");
         }
         Checks.targetArguments("Digits", target, offset, batch, OUTPUT_SIZE);
+        Memory.copy(target, offset, t, 0, batch * OUTPUT_SIZE);
         // SOFTMAX_CROSS_ENTROPY absorbs layer 4 (softmax): it reads the logits and its gradient skips that layer
-        float loss = Losses.softmaxCrossEntropyWithLogits(out3, 0, target, offset, dOut3, batch, 10);
+        float loss = Losses.softmaxCrossEntropyWithLogits(out3, 0, t, 0, dOut3, 0, batch, 10);
         lossReady = true;
         return loss;
     }
@@ -246,16 +271,19 @@ public final class KilnDigits implements Model {
         }
         lossReady = false;
         // layer 3: Dense(32 -> 10), from Digits.probabilities
-        DenseOps.backward(blas, out2, 0, params, PROBABILITIES_WEIGHT, dOut3, grads, PROBABILITIES_WEIGHT, PROBABILITIES_BIAS, dOut2, batch, 32, 10);
+        DenseOps.backward(blas, out2, 0, params, PROBABILITIES_WEIGHT, dOut3, 0, grads, PROBABILITIES_WEIGHT, PROBABILITIES_BIAS, dOut2, 0, batch, 32, 10);
         // layer 2: Tanh(32), from Digits.hidden
-        Activations.tanhBackward(out1, 0, out2, dOut2, dOut1, batch * 32);
+        Activations.tanhBackward(out1, 0, out2, 0, dOut2, 0, dOut1, 0, batch * 32);
         // layer 1: Dense(64 -> 32, no bias), from Digits.hidden
-        DenseOps.backward(blas, input, inputOffset, params, HIDDEN_WEIGHT, dOut1, grads, HIDDEN_WEIGHT, DenseOps.NO_BIAS, inputGradientEnabled ? inputGrad : null, batch, 64, 32);
+        DenseOps.backward(blas, x, 0, params, HIDDEN_WEIGHT, dOut1, 0, grads, HIDDEN_WEIGHT, DenseOps.NO_BIAS, inputGradientEnabled ? dx : null, 0, batch, 64, 32);
+        if (inputGradientEnabled) {
+            Memory.copy(dx, 0, inputGradient, 0, batch * INPUT_SIZE);
+        }
     }
 
     @Override
     public void zeroGradients() {
-        Arrays.fill(grads, 0f);
+        grads.fill((byte) 0);
     }
 
     @Override
@@ -265,6 +293,6 @@ public final class KilnDigits implements Model {
 
     @Override
     public float[] inputGradient() {
-        return inputGrad;
+        return inputGradient;
     }
 }

@@ -1,6 +1,7 @@
 package test;
 
 import dev.kiln.runtime.Checks;
+import dev.kiln.runtime.Memory;
 import dev.kiln.runtime.Model;
 import dev.kiln.runtime.Parameter;
 import dev.kiln.runtime.Rng;
@@ -16,7 +17,7 @@ import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.Loss;
 import dev.kiln.spec.NetworkSpec;
-import java.util.Arrays;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import javax.annotation.processing.Generated;
 
@@ -58,6 +59,11 @@ public final class KilnIris implements Model {
     public static final int PARAMETER_COUNT = 131;
 
     /**
+     * Floats in the one allocation: parameters, gradients and every buffer.
+     */
+    private static final long MEMORY_SIZE = 10630L;
+
+    /**
      * Offset of hidden.weight, shape [16, 4].
      */
     private static final int HIDDEN_WEIGHT = 0;
@@ -86,56 +92,74 @@ public final class KilnIris implements Model {
     private final Blas blas = Blases.get();
 
     /**
-     * Every parameter; offsets above.
+     * Everything the network holds, in one off-heap allocation; the slices below.
      */
-    private final float[] params = new float[PARAMETER_COUNT];
+    private final MemorySegment memory = Memory.allocate(MEMORY_SIZE);
 
     /**
-     * The gradient of each parameter.
+     * Every parameter, at the offsets above: PARAMETER_COUNT floats from 0.
      */
-    private final float[] grads = new float[PARAMETER_COUNT];
+    private final MemorySegment params = Memory.slice(memory, 0L, PARAMETER_COUNT);
 
     /**
-     * Layer 1 output.
+     * The gradient of each parameter: PARAMETER_COUNT floats from 131.
      */
-    private final float[] out1 = new float[MAX_BATCH * 16];
+    private final MemorySegment grads = Memory.slice(memory, 131L, PARAMETER_COUNT);
 
     /**
-     * Gradient of the loss w.r.t. layer 1 output.
+     * The input of the last forward pass, copied in: MAX_BATCH * INPUT_SIZE floats from 262.
      */
-    private final float[] dOut1 = new float[MAX_BATCH * 16];
+    private final MemorySegment x = Memory.slice(memory, 262L, MAX_BATCH * INPUT_SIZE);
 
     /**
-     * Layer 2 output.
+     * The targets of the last loss, copied in: MAX_BATCH * OUTPUT_SIZE floats from 774.
      */
-    private final float[] out2 = new float[MAX_BATCH * 16];
+    private final MemorySegment t = Memory.slice(memory, 774L, MAX_BATCH * OUTPUT_SIZE);
 
     /**
-     * Gradient of the loss w.r.t. layer 2 output.
+     * Layer 1 output: MAX_BATCH * 16 floats from 1158.
      */
-    private final float[] dOut2 = new float[MAX_BATCH * 16];
+    private final MemorySegment out1 = Memory.slice(memory, 1158L, MAX_BATCH * 16);
 
     /**
-     * Layer 3 output.
+     * Gradient of the loss w.r.t. layer 1 output: MAX_BATCH * 16 floats from 3206.
      */
-    private final float[] out3 = new float[MAX_BATCH * 3];
+    private final MemorySegment dOut1 = Memory.slice(memory, 3206L, MAX_BATCH * 16);
 
     /**
-     * Gradient of the loss w.r.t. layer 3 output.
+     * Layer 2 output: MAX_BATCH * 16 floats from 5254.
      */
-    private final float[] dOut3 = new float[MAX_BATCH * 3];
+    private final MemorySegment out2 = Memory.slice(memory, 5254L, MAX_BATCH * 16);
 
     /**
-     * Gradient of the loss w.r.t. the input, when enabled.
+     * Gradient of the loss w.r.t. layer 2 output: MAX_BATCH * 16 floats from 7302.
      */
-    private final float[] inputGrad = new float[MAX_BATCH * INPUT_SIZE];
+    private final MemorySegment dOut2 = Memory.slice(memory, 7302L, MAX_BATCH * 16);
 
     /**
-     * The last forward pass's input, read again by the backward pass.
+     * Layer 3 output: MAX_BATCH * 3 floats from 9350.
      */
-    private float[] input;
+    private final MemorySegment out3 = Memory.slice(memory, 9350L, MAX_BATCH * 3);
 
-    private int inputOffset;
+    /**
+     * Gradient of the loss w.r.t. layer 3 output: MAX_BATCH * 3 floats from 9734.
+     */
+    private final MemorySegment dOut3 = Memory.slice(memory, 9734L, MAX_BATCH * 3);
+
+    /**
+     * Gradient of the loss w.r.t. the input: MAX_BATCH * INPUT_SIZE floats from 10118.
+     */
+    private final MemorySegment dx = Memory.slice(memory, 10118L, MAX_BATCH * INPUT_SIZE);
+
+    /**
+     * What {@link #forward} returns: the last layer's output, copied out.
+     */
+    private final float[] output = new float[MAX_BATCH * OUTPUT_SIZE];
+
+    /**
+     * What {@link #inputGradient()} returns: {@code dx}, copied out when enabled.
+     */
+    private final float[] inputGradient = new float[MAX_BATCH * INPUT_SIZE];
 
     /**
      * Samples in the last forward pass; 0 before the first.
@@ -188,12 +212,12 @@ public final class KilnIris implements Model {
     }
 
     @Override
-    public float[] parameters() {
+    public MemorySegment parameters() {
         return params;
     }
 
     @Override
-    public float[] gradients() {
+    public MemorySegment gradients() {
         return grads;
     }
 
@@ -211,19 +235,19 @@ public final class KilnIris implements Model {
     @Override
     public float[] forward(float[] input, int offset, int batch) {
         Checks.forwardArguments("Iris", input, offset, batch, INPUT_SIZE, MAX_BATCH);
-        this.input = input;
-        this.inputOffset = offset;
+        Memory.copy(input, offset, x, 0, batch * INPUT_SIZE);
         this.batch = batch;
         this.lossReady = false;
         // layer 1: Dense(4 -> 16), from Iris.hidden
         // (batch, 4) x (16, 4)^T + (16) -> (batch, 16)
-        DenseOps.forward(blas, input, inputOffset, params, HIDDEN_WEIGHT, HIDDEN_BIAS, out1, batch, 4, 16);
+        DenseOps.forward(blas, x, 0, params, HIDDEN_WEIGHT, HIDDEN_BIAS, out1, 0, batch, 4, 16);
         // layer 2: ReLU(16), from Iris.hidden
-        Activations.reluForward(out1, 0, out2, batch * 16);
+        Activations.reluForward(out1, 0, out2, 0, batch * 16);
         // layer 3: Dense(16 -> 3), from Iris.out
         // (batch, 16) x (3, 16)^T + (3) -> (batch, 3)
-        DenseOps.forward(blas, out2, 0, params, OUT_WEIGHT, OUT_BIAS, out3, batch, 16, 3);
-        return out3;
+        DenseOps.forward(blas, out2, 0, params, OUT_WEIGHT, OUT_BIAS, out3, 0, batch, 16, 3);
+        Memory.copy(out3, 0, output, 0, batch * OUTPUT_SIZE);
+        return output;
     }
 
     @Override
@@ -232,7 +256,8 @@ public final class KilnIris implements Model {
             throw new IllegalStateException("Iris: loss() needs a forward() first");
         }
         Checks.targetArguments("Iris", target, offset, batch, OUTPUT_SIZE);
-        float loss = Losses.softmaxCrossEntropyWithLogits(out3, 0, target, offset, dOut3, batch, 3);
+        Memory.copy(target, offset, t, 0, batch * OUTPUT_SIZE);
+        float loss = Losses.softmaxCrossEntropyWithLogits(out3, 0, t, 0, dOut3, 0, batch, 3);
         lossReady = true;
         return loss;
     }
@@ -244,16 +269,19 @@ public final class KilnIris implements Model {
         }
         lossReady = false;
         // layer 3: Dense(16 -> 3), from Iris.out
-        DenseOps.backward(blas, out2, 0, params, OUT_WEIGHT, dOut3, grads, OUT_WEIGHT, OUT_BIAS, dOut2, batch, 16, 3);
+        DenseOps.backward(blas, out2, 0, params, OUT_WEIGHT, dOut3, 0, grads, OUT_WEIGHT, OUT_BIAS, dOut2, 0, batch, 16, 3);
         // layer 2: ReLU(16), from Iris.hidden
-        Activations.reluBackward(out1, 0, out2, dOut2, dOut1, batch * 16);
+        Activations.reluBackward(out1, 0, out2, 0, dOut2, 0, dOut1, 0, batch * 16);
         // layer 1: Dense(4 -> 16), from Iris.hidden
-        DenseOps.backward(blas, input, inputOffset, params, HIDDEN_WEIGHT, dOut1, grads, HIDDEN_WEIGHT, HIDDEN_BIAS, inputGradientEnabled ? inputGrad : null, batch, 4, 16);
+        DenseOps.backward(blas, x, 0, params, HIDDEN_WEIGHT, dOut1, 0, grads, HIDDEN_WEIGHT, HIDDEN_BIAS, inputGradientEnabled ? dx : null, 0, batch, 4, 16);
+        if (inputGradientEnabled) {
+            Memory.copy(dx, 0, inputGradient, 0, batch * INPUT_SIZE);
+        }
     }
 
     @Override
     public void zeroGradients() {
-        Arrays.fill(grads, 0f);
+        grads.fill((byte) 0);
     }
 
     @Override
@@ -263,6 +291,6 @@ public final class KilnIris implements Model {
 
     @Override
     public float[] inputGradient() {
-        return inputGrad;
+        return inputGradient;
     }
 }

@@ -1,6 +1,7 @@
 package test;
 
 import dev.kiln.runtime.Checks;
+import dev.kiln.runtime.Memory;
 import dev.kiln.runtime.Model;
 import dev.kiln.runtime.Parameter;
 import dev.kiln.runtime.Rng;
@@ -16,7 +17,7 @@ import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.Loss;
 import dev.kiln.spec.NetworkSpec;
-import java.util.Arrays;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import javax.annotation.processing.Generated;
 
@@ -60,6 +61,11 @@ public final class KilnOuter_Regressor implements Model {
     public static final int PARAMETER_COUNT = 56;
 
     /**
+     * Floats in the one allocation: parameters, gradients and every buffer.
+     */
+    private static final long MEMORY_SIZE = 504L;
+
+    /**
      * Offset of first.weight, shape [5, 3].
      */
     private static final int FIRST_WEIGHT = 0;
@@ -100,76 +106,94 @@ public final class KilnOuter_Regressor implements Model {
     private final Blas blas = Blases.get();
 
     /**
-     * Every parameter; offsets above.
+     * Everything the network holds, in one off-heap allocation; the slices below.
      */
-    private final float[] params = new float[PARAMETER_COUNT];
+    private final MemorySegment memory = Memory.allocate(MEMORY_SIZE);
 
     /**
-     * The gradient of each parameter.
+     * Every parameter, at the offsets above: PARAMETER_COUNT floats from 0.
      */
-    private final float[] grads = new float[PARAMETER_COUNT];
+    private final MemorySegment params = Memory.slice(memory, 0L, PARAMETER_COUNT);
 
     /**
-     * Layer 1 output.
+     * The gradient of each parameter: PARAMETER_COUNT floats from 56.
      */
-    private final float[] out1 = new float[MAX_BATCH * 5];
+    private final MemorySegment grads = Memory.slice(memory, 56L, PARAMETER_COUNT);
 
     /**
-     * Gradient of the loss w.r.t. layer 1 output.
+     * The input of the last forward pass, copied in: MAX_BATCH * INPUT_SIZE floats from 112.
      */
-    private final float[] dOut1 = new float[MAX_BATCH * 5];
+    private final MemorySegment x = Memory.slice(memory, 112L, MAX_BATCH * INPUT_SIZE);
 
     /**
-     * Layer 2 output.
+     * The targets of the last loss, copied in: MAX_BATCH * OUTPUT_SIZE floats from 136.
      */
-    private final float[] out2 = new float[MAX_BATCH * 5];
+    private final MemorySegment t = Memory.slice(memory, 136L, MAX_BATCH * OUTPUT_SIZE);
 
     /**
-     * Gradient of the loss w.r.t. layer 2 output.
+     * Layer 1 output: MAX_BATCH * 5 floats from 144.
      */
-    private final float[] dOut2 = new float[MAX_BATCH * 5];
+    private final MemorySegment out1 = Memory.slice(memory, 144L, MAX_BATCH * 5);
 
     /**
-     * Layer 3 output.
+     * Gradient of the loss w.r.t. layer 1 output: MAX_BATCH * 5 floats from 184.
      */
-    private final float[] out3 = new float[MAX_BATCH * 5];
+    private final MemorySegment dOut1 = Memory.slice(memory, 184L, MAX_BATCH * 5);
 
     /**
-     * Gradient of the loss w.r.t. layer 3 output.
+     * Layer 2 output: MAX_BATCH * 5 floats from 224.
      */
-    private final float[] dOut3 = new float[MAX_BATCH * 5];
+    private final MemorySegment out2 = Memory.slice(memory, 224L, MAX_BATCH * 5);
 
     /**
-     * Layer 4 output.
+     * Gradient of the loss w.r.t. layer 2 output: MAX_BATCH * 5 floats from 264.
      */
-    private final float[] out4 = new float[MAX_BATCH * 5];
+    private final MemorySegment dOut2 = Memory.slice(memory, 264L, MAX_BATCH * 5);
 
     /**
-     * Gradient of the loss w.r.t. layer 4 output.
+     * Layer 3 output: MAX_BATCH * 5 floats from 304.
      */
-    private final float[] dOut4 = new float[MAX_BATCH * 5];
+    private final MemorySegment out3 = Memory.slice(memory, 304L, MAX_BATCH * 5);
 
     /**
-     * Layer 5 output.
+     * Gradient of the loss w.r.t. layer 3 output: MAX_BATCH * 5 floats from 344.
      */
-    private final float[] out5 = new float[MAX_BATCH * 1];
+    private final MemorySegment dOut3 = Memory.slice(memory, 344L, MAX_BATCH * 5);
 
     /**
-     * Gradient of the loss w.r.t. layer 5 output.
+     * Layer 4 output: MAX_BATCH * 5 floats from 384.
      */
-    private final float[] dOut5 = new float[MAX_BATCH * 1];
+    private final MemorySegment out4 = Memory.slice(memory, 384L, MAX_BATCH * 5);
 
     /**
-     * Gradient of the loss w.r.t. the input, when enabled.
+     * Gradient of the loss w.r.t. layer 4 output: MAX_BATCH * 5 floats from 424.
      */
-    private final float[] inputGrad = new float[MAX_BATCH * INPUT_SIZE];
+    private final MemorySegment dOut4 = Memory.slice(memory, 424L, MAX_BATCH * 5);
 
     /**
-     * The last forward pass's input, read again by the backward pass.
+     * Layer 5 output: MAX_BATCH * 1 floats from 464.
      */
-    private float[] input;
+    private final MemorySegment out5 = Memory.slice(memory, 464L, MAX_BATCH * 1);
 
-    private int inputOffset;
+    /**
+     * Gradient of the loss w.r.t. layer 5 output: MAX_BATCH * 1 floats from 472.
+     */
+    private final MemorySegment dOut5 = Memory.slice(memory, 472L, MAX_BATCH * 1);
+
+    /**
+     * Gradient of the loss w.r.t. the input: MAX_BATCH * INPUT_SIZE floats from 480.
+     */
+    private final MemorySegment dx = Memory.slice(memory, 480L, MAX_BATCH * INPUT_SIZE);
+
+    /**
+     * What {@link #forward} returns: the last layer's output, copied out.
+     */
+    private final float[] output = new float[MAX_BATCH * OUTPUT_SIZE];
+
+    /**
+     * What {@link #inputGradient()} returns: {@code dx}, copied out when enabled.
+     */
+    private final float[] inputGradient = new float[MAX_BATCH * INPUT_SIZE];
 
     /**
      * Samples in the last forward pass; 0 before the first.
@@ -222,12 +246,12 @@ public final class KilnOuter_Regressor implements Model {
     }
 
     @Override
-    public float[] parameters() {
+    public MemorySegment parameters() {
         return params;
     }
 
     @Override
-    public float[] gradients() {
+    public MemorySegment gradients() {
         return grads;
     }
 
@@ -248,24 +272,24 @@ public final class KilnOuter_Regressor implements Model {
     @Override
     public float[] forward(float[] input, int offset, int batch) {
         Checks.forwardArguments("Outer.Regressor", input, offset, batch, INPUT_SIZE, MAX_BATCH);
-        this.input = input;
-        this.inputOffset = offset;
+        Memory.copy(input, offset, x, 0, batch * INPUT_SIZE);
         this.batch = batch;
         this.lossReady = false;
         // layer 1: Dense(3 -> 5), from Outer.Regressor.first
         // (batch, 3) x (5, 3)^T + (5) -> (batch, 5)
-        DenseOps.forward(blas, input, inputOffset, params, FIRST_WEIGHT, FIRST_BIAS, out1, batch, 3, 5);
+        DenseOps.forward(blas, x, 0, params, FIRST_WEIGHT, FIRST_BIAS, out1, 0, batch, 3, 5);
         // layer 2: LeakyReLU(5, alpha=0.2), from Outer.Regressor.first
-        Activations.leakyReluForward(out1, 0, out2, batch * 5, 0.2f);
+        Activations.leakyReluForward(out1, 0, out2, 0, batch * 5, 0.2f);
         // layer 3: Dense(5 -> 5), from Outer.Regressor.second
         // (batch, 5) x (5, 5)^T + (5) -> (batch, 5)
-        DenseOps.forward(blas, out2, 0, params, SECOND_WEIGHT, SECOND_BIAS, out3, batch, 5, 5);
+        DenseOps.forward(blas, out2, 0, params, SECOND_WEIGHT, SECOND_BIAS, out3, 0, batch, 5, 5);
         // layer 4: ELU(5, alpha=0.5), from Outer.Regressor.second
-        Activations.eluForward(out3, 0, out4, batch * 5, 0.5f);
+        Activations.eluForward(out3, 0, out4, 0, batch * 5, 0.5f);
         // layer 5: Dense(5 -> 1), from Outer.Regressor.value
         // (batch, 5) x (1, 5)^T + (1) -> (batch, 1)
-        DenseOps.forward(blas, out4, 0, params, VALUE_WEIGHT, VALUE_BIAS, out5, batch, 5, 1);
-        return out5;
+        DenseOps.forward(blas, out4, 0, params, VALUE_WEIGHT, VALUE_BIAS, out5, 0, batch, 5, 1);
+        Memory.copy(out5, 0, output, 0, batch * OUTPUT_SIZE);
+        return output;
     }
 
     @Override
@@ -274,7 +298,8 @@ public final class KilnOuter_Regressor implements Model {
             throw new IllegalStateException("Outer.Regressor: loss() needs a forward() first");
         }
         Checks.targetArguments("Outer.Regressor", target, offset, batch, OUTPUT_SIZE);
-        float loss = Losses.meanSquaredError(out5, 0, target, offset, dOut5, batch, 1);
+        Memory.copy(target, offset, t, 0, batch * OUTPUT_SIZE);
+        float loss = Losses.meanSquaredError(out5, 0, t, 0, dOut5, 0, batch, 1);
         lossReady = true;
         return loss;
     }
@@ -286,20 +311,23 @@ public final class KilnOuter_Regressor implements Model {
         }
         lossReady = false;
         // layer 5: Dense(5 -> 1), from Outer.Regressor.value
-        DenseOps.backward(blas, out4, 0, params, VALUE_WEIGHT, dOut5, grads, VALUE_WEIGHT, VALUE_BIAS, dOut4, batch, 5, 1);
+        DenseOps.backward(blas, out4, 0, params, VALUE_WEIGHT, dOut5, 0, grads, VALUE_WEIGHT, VALUE_BIAS, dOut4, 0, batch, 5, 1);
         // layer 4: ELU(5, alpha=0.5), from Outer.Regressor.second
-        Activations.eluBackward(out3, 0, out4, dOut4, dOut3, batch * 5, 0.5f);
+        Activations.eluBackward(out3, 0, out4, 0, dOut4, 0, dOut3, 0, batch * 5, 0.5f);
         // layer 3: Dense(5 -> 5), from Outer.Regressor.second
-        DenseOps.backward(blas, out2, 0, params, SECOND_WEIGHT, dOut3, grads, SECOND_WEIGHT, SECOND_BIAS, dOut2, batch, 5, 5);
+        DenseOps.backward(blas, out2, 0, params, SECOND_WEIGHT, dOut3, 0, grads, SECOND_WEIGHT, SECOND_BIAS, dOut2, 0, batch, 5, 5);
         // layer 2: LeakyReLU(5, alpha=0.2), from Outer.Regressor.first
-        Activations.leakyReluBackward(out1, 0, out2, dOut2, dOut1, batch * 5, 0.2f);
+        Activations.leakyReluBackward(out1, 0, out2, 0, dOut2, 0, dOut1, 0, batch * 5, 0.2f);
         // layer 1: Dense(3 -> 5), from Outer.Regressor.first
-        DenseOps.backward(blas, input, inputOffset, params, FIRST_WEIGHT, dOut1, grads, FIRST_WEIGHT, FIRST_BIAS, inputGradientEnabled ? inputGrad : null, batch, 3, 5);
+        DenseOps.backward(blas, x, 0, params, FIRST_WEIGHT, dOut1, 0, grads, FIRST_WEIGHT, FIRST_BIAS, inputGradientEnabled ? dx : null, 0, batch, 3, 5);
+        if (inputGradientEnabled) {
+            Memory.copy(dx, 0, inputGradient, 0, batch * INPUT_SIZE);
+        }
     }
 
     @Override
     public void zeroGradients() {
-        Arrays.fill(grads, 0f);
+        grads.fill((byte) 0);
     }
 
     @Override
@@ -309,6 +337,6 @@ public final class KilnOuter_Regressor implements Model {
 
     @Override
     public float[] inputGradient() {
-        return inputGrad;
+        return inputGradient;
     }
 }

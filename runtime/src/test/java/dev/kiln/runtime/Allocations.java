@@ -18,4 +18,17 @@ public final class Allocations {
         }
         return threads.getCurrentThreadAllocatedBytes() - before;
     }
+
+    /**
+     * The fewest bytes allocated by one of {@code rounds} rounds of {@code times} calls: the steady state,
+     * once the JIT has compiled the code (before that, the Vector API allocates its vectors, and the
+     * first round may include class loading).
+     */
+    public static long steadyStateBytes(Runnable action, int times, int rounds) {
+        long least = Long.MAX_VALUE;
+        for (int r = 0; r < rounds && least > 0; r++) {
+            least = Math.min(least, bytesAllocatedBy(action, times));
+        }
+        return least;
+    }
 }

@@ -36,4 +36,9 @@ public final class TestArrays {
         Arrays.fill(values, value);
         return values;
     }
+
+    /** A copy of every float of a segment, e.g. a model's parameters. */
+    public static float[] floats(java.lang.foreign.MemorySegment segment) {
+        return segment.toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT);
+    }
 }

@@ -6,7 +6,6 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import dev.kiln.processor.model.NetworkPlan;
 import dev.kiln.spec.NetworkSpec;
-import java.util.Arrays;
 import java.util.List;
 
 /** Writes the generated class's small members: accessors and gradient controls. */
@@ -20,7 +19,6 @@ final class MemberWriter {
 
     // public NetworkSpec spec() { return SPEC; }   public int inputSize() { return INPUT_SIZE; }   ...
     List<MethodSpec> accessors() {
-        TypeName floats = TypeName.get(float[].class);
         return List.of(
                 NetworkEmitter.method("spec", ClassName.get(NetworkSpec.class)).addStatement("return SPEC").build(),
                 NetworkEmitter.method("inputSize", TypeName.INT).addStatement("return INPUT_SIZE").build(),
@@ -29,18 +27,18 @@ final class MemberWriter {
                 NetworkEmitter.method("parameterLayout",
                         ParameterizedTypeName.get(ClassName.get(List.class), RuntimeTypes.PARAMETER))
                         .addStatement("return LAYOUT").build(),
-                NetworkEmitter.method("parameters", floats).addStatement("return params").build(),
-                NetworkEmitter.method("gradients", floats).addStatement("return grads").build());
+                NetworkEmitter.method("parameters", RuntimeTypes.MEMORY_SEGMENT).addStatement("return params").build(),
+                NetworkEmitter.method("gradients", RuntimeTypes.MEMORY_SEGMENT).addStatement("return grads").build());
     }
 
-    // public void zeroGradients() { Arrays.fill(grads, 0f); }   ...
+    // public void zeroGradients() { grads.fill((byte) 0); }   ...
     List<MethodSpec> gradientControls() {
         return List.of(
                 NetworkEmitter.method("zeroGradients", TypeName.VOID)
-                        .addStatement("$T.fill(grads, 0f)", Arrays.class).build(),
+                        .addStatement("grads.fill((byte) 0)").build(),
                 NetworkEmitter.method("setInputGradientEnabled", TypeName.VOID, "enabled", TypeName.BOOLEAN)
                         .addStatement("inputGradientEnabled = enabled").build(),
                 NetworkEmitter.method("inputGradient", TypeName.get(float[].class))
-                        .addStatement("return inputGrad").build());
+                        .addStatement("return inputGradient").build());
     }
 }

@@ -93,6 +93,10 @@ public final class NetworkEmitter {
         fields.add(intConstant("OUTPUT_SIZE", plan.spec().outputSize(), "Features per output sample."));
         fields.add(intConstant("MAX_BATCH", plan.spec().maxBatch(), "The largest batch the buffers hold."));
         fields.add(intConstant("PARAMETER_COUNT", plan.parameterCount(), "The number of parameters."));
+        fields.add(FieldSpec.builder(TypeName.LONG, "MEMORY_SIZE", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("Floats in the one allocation: parameters, gradients and every buffer.\n")
+                .initializer("$LL", plan.memorySize())
+                .build());
         for (ParameterPlan p : plan.parameters()) {
             fields.add(FieldSpec.builder(TypeName.INT, p.constant(), Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                     .addJavadoc("Offset of $L, shape $L.\n", p.name(), p.shape())
@@ -121,34 +125,35 @@ public final class NetworkEmitter {
                 .build();
     }
 
-    // private final float[] params = new float[PARAMETER_COUNT];  ...  private final float[] out1 = new float[MAX_BATCH * 16];
+    // private final MemorySegment memory = Memory.allocate(MEMORY_SIZE);
+    // private final MemorySegment params = memory.asSlice(0L, 4L * PARAMETER_COUNT);  ...
     private List<FieldSpec> state() {
         List<FieldSpec> fields = new ArrayList<>();
-        TypeName floats = TypeName.get(float[].class);
         fields.add(FieldSpec.builder(RuntimeTypes.BLAS, "blas", Modifier.PRIVATE, Modifier.FINAL)
                 .initializer("$T.get()", RuntimeTypes.BLASES).build());
-        fields.add(buffer("params", "PARAMETER_COUNT", "Every parameter; offsets above."));
-        fields.add(buffer("grads", "PARAMETER_COUNT", "The gradient of each parameter."));
+        fields.add(FieldSpec.builder(RuntimeTypes.MEMORY_SEGMENT, "memory", Modifier.PRIVATE, Modifier.FINAL)
+                .addJavadoc("Everything the network holds, in one off-heap allocation; the slices below.\n")
+                .initializer("$T.allocate(MEMORY_SIZE)", RuntimeTypes.MEMORY)
+                .build());
         for (Buffer b : plan.buffers()) {
-            fields.add(buffer(b.name(), "MAX_BATCH * " + b.width(), capitalize(b.comment()) + "."));
+            fields.add(FieldSpec.builder(RuntimeTypes.MEMORY_SEGMENT, b.name(), Modifier.PRIVATE, Modifier.FINAL)
+                    .addJavadoc("$L: $L floats from $L.\n", capitalize(b.comment()), b.size(), b.offset())
+                    .initializer("$T.slice(memory, $LL, $L)", RuntimeTypes.MEMORY, b.offset(), b.size())
+                    .build());
         }
-        fields.add(buffer("inputGrad", "MAX_BATCH * INPUT_SIZE", "Gradient of the loss w.r.t. the input, when enabled."));
-        fields.add(FieldSpec.builder(floats, "input", Modifier.PRIVATE)
-                .addJavadoc("The last forward pass's input, read again by the backward pass.\n").build());
-        fields.add(FieldSpec.builder(TypeName.INT, "inputOffset", Modifier.PRIVATE).build());
+        TypeName floats = TypeName.get(float[].class);
+        fields.add(FieldSpec.builder(floats, "output", Modifier.PRIVATE, Modifier.FINAL)
+                .addJavadoc("What {@link #forward} returns: the last layer's output, copied out.\n")
+                .initializer("new float[MAX_BATCH * OUTPUT_SIZE]").build());
+        fields.add(FieldSpec.builder(floats, "inputGradient", Modifier.PRIVATE, Modifier.FINAL)
+                .addJavadoc("What {@link #inputGradient()} returns: {@code dx}, copied out when enabled.\n")
+                .initializer("new float[MAX_BATCH * INPUT_SIZE]").build());
         fields.add(FieldSpec.builder(TypeName.INT, "batch", Modifier.PRIVATE)
                 .addJavadoc("Samples in the last forward pass; 0 before the first.\n").build());
         fields.add(FieldSpec.builder(TypeName.BOOLEAN, "lossReady", Modifier.PRIVATE)
                 .addJavadoc("Whether {@link #loss} ran after the last forward pass.\n").build());
         fields.add(FieldSpec.builder(TypeName.BOOLEAN, "inputGradientEnabled", Modifier.PRIVATE).build());
         return fields;
-    }
-
-    private static FieldSpec buffer(String name, String length, String doc) {
-        return FieldSpec.builder(TypeName.get(float[].class), name, Modifier.PRIVATE, Modifier.FINAL)
-                .addJavadoc("$L\n", doc)
-                .initializer("new float[$L]", length)
-                .build();
     }
 
     private List<MethodSpec> constructors() {
@@ -166,11 +171,13 @@ public final class NetworkEmitter {
                 .addParameter(TypeName.INT, "offset")
                 .addParameter(TypeName.INT, "batch")
                 .addStatement("$T.forwardArguments($S, input, offset, batch, INPUT_SIZE, MAX_BATCH)", RuntimeTypes.CHECKS, networkName)
-                .addStatement("this.input = input")
-                .addStatement("this.inputOffset = offset")
+                .addStatement("$T.copy(input, offset, x, 0, batch * INPUT_SIZE)", RuntimeTypes.MEMORY)
                 .addStatement("this.batch = batch")
                 .addStatement("this.lossReady = false")
                 .addCode(passes.forward())
+                .addStatement("$T.copy($N, 0, output, 0, batch * OUTPUT_SIZE)", RuntimeTypes.MEMORY,
+                        plan.layers().getLast().output().name())
+                .addStatement("return output")
                 .build();
     }
 
@@ -185,6 +192,7 @@ public final class NetworkEmitter {
                 .addStatement("throw new $T($S)", IllegalStateException.class, networkName + ": loss() needs a forward() first")
                 .endControlFlow()
                 .addStatement("$T.targetArguments($S, target, offset, batch, OUTPUT_SIZE)", RuntimeTypes.CHECKS, networkName)
+                .addStatement("$T.copy(target, offset, t, 0, batch * OUTPUT_SIZE)", RuntimeTypes.MEMORY)
                 .addCode(passes.loss())
                 .addStatement("lossReady = true")
                 .addStatement("return loss")
@@ -203,6 +211,9 @@ public final class NetworkEmitter {
                 .endControlFlow()
                 .addStatement("lossReady = false")
                 .addCode(passes.backward())
+                .beginControlFlow("if (inputGradientEnabled)")
+                .addStatement("$T.copy(dx, 0, inputGradient, 0, batch * INPUT_SIZE)", RuntimeTypes.MEMORY)
+                .endControlFlow()
                 .build();
     }
 

@@ -1,7 +1,6 @@
 package dev.kiln.processor.emit;
 
 import com.palantir.javapoet.CodeBlock;
-import dev.kiln.processor.model.Buffer;
 import dev.kiln.processor.model.LayerPlan;
 import dev.kiln.processor.model.LossPlan;
 import dev.kiln.processor.model.NetworkPlan;
@@ -51,7 +50,7 @@ final class PassWriter {
 
     // layer 1: Dense(4 -> 16), from Iris.hidden
     // (batch, 4) x (16, 4)^T + (16) -> (batch, 16)
-    // DenseOps.forward(blas, input, inputOffset, params, HIDDEN_WEIGHT, HIDDEN_BIAS, out1, batch, 4, 16);
+    // DenseOps.forward(blas, x, 0, params, HIDDEN_WEIGHT, HIDDEN_BIAS, out1, 0, batch, 4, 16);
     CodeBlock forward() {
         CodeBlock.Builder code = CodeBlock.builder();
         for (LayerPlan layer : plan.layers()) {
@@ -60,20 +59,20 @@ final class PassWriter {
                 case DenseSpec dense -> {
                     code.add("// (batch, $L) x ($L, $L)^T$L -> (batch, $L)\n", layer.inputSize(), layer.outputSize(),
                             layer.inputSize(), dense.bias() ? " + (" + layer.outputSize() + ")" : "", layer.outputSize());
-                    code.addStatement("$T.forward(blas, $L, params, $L, $L, $N, batch, $L, $L)", RuntimeTypes.DENSE_OPS,
-                            source(layer.input()), layer.weight().constant(), biasOffset(layer), layer.output().name(),
-                            layer.inputSize(), layer.outputSize());
+                    code.addStatement("$T.forward(blas, $N, 0, params, $L, $L, $N, 0, batch, $L, $L)",
+                            RuntimeTypes.DENSE_OPS, layer.input().name(), layer.weight().constant(), biasOffset(layer),
+                            layer.output().name(), layer.inputSize(), layer.outputSize());
                 }
-                case ActivationSpec activation -> code.addStatement("$T.$L($L, $N, $L)", RuntimeTypes.ACTIVATIONS,
-                        kernel(activation) + "Forward", source(layer.input()), layer.output().name(),
+                case ActivationSpec activation -> code.addStatement("$T.$L($N, 0, $N, 0, $L)", RuntimeTypes.ACTIVATIONS,
+                        kernel(activation) + "Forward", layer.input().name(), layer.output().name(),
                         extent(activation, layer.outputSize()));
             }
         }
-        return code.add("return $N;\n", plan.layers().getLast().output().name()).build();
+        return code.build();
     }
 
-    // softmax cross-entropy on the logits of layer 3, fused with its gradient
-    // float loss = Losses.softmaxCrossEntropyWithLogits(out3, 0, target, offset, dOut3, batch, 3);
+    // SOFTMAX_CROSS_ENTROPY absorbs layer 4 (softmax): it reads the logits and its gradient skips that layer
+    // float loss = Losses.softmaxCrossEntropyWithLogits(out3, 0, t, 0, dOut3, 0, batch, 3);
     CodeBlock loss() {
         LossPlan loss = plan.loss();
         String kernel = switch (loss.loss()) {
@@ -89,30 +88,30 @@ final class PassWriter {
                     loss.loss(), last.number(), ((ActivationSpec) last.spec()).function().display());
         }
         return code
-                .addStatement("float loss = $T.$L($L, target, offset, $L, batch, $L)", RuntimeTypes.LOSSES, kernel,
-                        source(loss.on()), loss.gradient() == null ? "inputGrad" : loss.gradient().name(), loss.width())
+                .addStatement("float loss = $T.$L($N, 0, $N, 0, $N, 0, batch, $L)", RuntimeTypes.LOSSES, kernel,
+                        loss.on().name(), loss.target().name(), loss.gradient().name(), loss.width())
                 .build();
     }
 
     // layer 3: Dense(16 -> 3), from Iris.out
-    // DenseOps.backward(blas, out2, 0, params, OUT_WEIGHT, dOut3, grads, OUT_WEIGHT, OUT_BIAS, dOut2, batch, 16, 3);
+    // DenseOps.backward(blas, out2, 0, params, OUT_WEIGHT, dOut3, 0, grads, OUT_WEIGHT, OUT_BIAS, dOut2, 0, batch, 16, 3);
     CodeBlock backward() {
         CodeBlock.Builder code = CodeBlock.builder();
         for (LayerPlan layer : plan.backwardLayers()) {
             code.add("// $L\n", layer.title());
-            boolean first = layer.inputGradient() == null;
+            boolean first = layer.first();
+            String inputGradient = layer.inputGradient().name();
             switch (layer.spec()) {
                 case DenseSpec dense -> code.addStatement(
-                        "$T.backward(blas, $L, params, $L, $N, grads, $L, $L, $L, batch, $L, $L)", RuntimeTypes.DENSE_OPS,
-                        source(layer.input()), layer.weight().constant(), layer.outputGradient().name(),
-                        layer.weight().constant(), biasOffset(layer),
-                        first ? "inputGradientEnabled ? inputGrad : null" : layer.inputGradient().name(),
+                        "$T.backward(blas, $N, 0, params, $L, $N, 0, grads, $L, $L, $L, 0, batch, $L, $L)",
+                        RuntimeTypes.DENSE_OPS, layer.input().name(), layer.weight().constant(),
+                        layer.outputGradient().name(), layer.weight().constant(), biasOffset(layer),
+                        first ? "inputGradientEnabled ? " + inputGradient + " : null" : inputGradient,
                         layer.inputSize(), layer.outputSize());
                 case ActivationSpec activation -> {
-                    CodeBlock call = CodeBlock.of("$T.$L($L, $N, $N, $L, $L)", RuntimeTypes.ACTIVATIONS,
-                            kernel(activation) + "Backward", source(layer.input()), layer.output().name(),
-                            layer.outputGradient().name(), first ? "inputGrad" : layer.inputGradient().name(),
-                            extent(activation, layer.outputSize()));
+                    CodeBlock call = CodeBlock.of("$T.$L($N, 0, $N, 0, $N, 0, $N, 0, $L)", RuntimeTypes.ACTIVATIONS,
+                            kernel(activation) + "Backward", layer.input().name(), layer.output().name(),
+                            layer.outputGradient().name(), inputGradient, extent(activation, layer.outputSize()));
                     if (first) {
                         code.beginControlFlow("if (inputGradientEnabled)").addStatement(call).endControlFlow();
                     } else {
@@ -122,11 +121,6 @@ final class PassWriter {
             }
         }
         return code.build();
-    }
-
-    /** The array and offset a layer reads: a buffer from 0, or the caller's input from its offset. */
-    private static String source(Buffer buffer) {
-        return buffer == null ? "input, inputOffset" : buffer.name() + ", 0";
     }
 
     private static CodeBlock biasOffset(LayerPlan layer) {

@@ -14,6 +14,8 @@ final class RuntimeTypes {
     static final ClassName PARAMETER = ClassName.get(RUNTIME, "Parameter");
     static final ClassName CHECKS = ClassName.get(RUNTIME, "Checks");
     static final ClassName RNG = ClassName.get(RUNTIME, "Rng");
+    static final ClassName MEMORY = ClassName.get(RUNTIME, "Memory");
+    static final ClassName MEMORY_SEGMENT = ClassName.get("java.lang.foreign", "MemorySegment");
     static final ClassName BLAS = ClassName.get(RUNTIME + ".blas", "Blas");
     static final ClassName BLASES = ClassName.get(RUNTIME + ".blas", "Blases");
     static final ClassName DENSE_OPS = ClassName.get(RUNTIME + ".ops", "DenseOps");

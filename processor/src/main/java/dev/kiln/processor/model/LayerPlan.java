@@ -9,12 +9,13 @@ import dev.kiln.spec.LayerSpec;
  * @param spec           the layer
  * @param inputSize      features in
  * @param outputSize     features out
- * @param input          the buffer it reads, or null for the network's input
+ * @param input          the buffer it reads ({@code x}, the network's input, for the first layer)
  * @param output         the buffer it writes
  * @param outputGradient the gradient of its output, or null when no gradient reaches it (a layer
- *                       that the loss absorbs)
- * @param inputGradient  where its backward pass writes the gradient of its input, or null for the
- *                       network's input gradient (written only when enabled)
+ *                       that the loss absorbs, or a network without loss)
+ * @param inputGradient  where its backward pass writes the gradient of its input ({@code dx}, the
+ *                       network's input gradient, for the first layer, written only when enabled), or
+ *                       null for a network without loss
  * @param weight         its weight, or null
  * @param bias           its bias, or null
  */
@@ -29,6 +30,11 @@ public record LayerPlan(
         Buffer inputGradient,
         ParameterPlan weight,
         ParameterPlan bias) {
+
+    /** Whether this layer reads the network's input (and so writes the network's input gradient). */
+    public boolean first() {
+        return number == 1;
+    }
 
     /** The comment that introduces the layer in generated code, e.g. {@code layer 1: Dense(4 -> 16), from Iris.hidden}. */
     public String title() {

@@ -14,7 +14,10 @@ import java.util.List;
  * @param layers         one plan per layer, in forward order
  * @param parameters     every parameter tensor, in layout order
  * @param parameterCount the length of the flat parameter array
- * @param buffers        every activation and gradient buffer, in declaration order
+ * @param buffers        every run of floats in the one allocation, in order: parameters, gradients,
+ *                       the input, the targets, each layer's output and output gradient, the input
+ *                       gradient
+ * @param memorySize     the length of the allocation in floats
  * @param loss           how the loss is computed, or null when the network declares none
  */
 public record NetworkPlan(
@@ -26,12 +29,19 @@ public record NetworkPlan(
         List<ParameterPlan> parameters,
         int parameterCount,
         List<Buffer> buffers,
+        long memorySize,
         LossPlan loss) {
 
     public NetworkPlan {
         layers = List.copyOf(layers);
         parameters = List.copyOf(parameters);
         buffers = List.copyOf(buffers);
+    }
+
+    /** The buffer named {@code name}. */
+    public Buffer buffer(String name) {
+        return buffers.stream().filter(b -> b.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no buffer " + name));
     }
 
     /** The layers the backward pass runs, in the order it runs them (the loss may absorb the last). */

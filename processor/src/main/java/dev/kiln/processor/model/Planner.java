@@ -38,53 +38,99 @@ public final class Planner {
         List<Integer> sizes = spec.layerInputSizes();
         int count = spec.layers().size();
         boolean fused = spec.lossFusesLastActivation();
+        boolean trains = spec.loss() != Loss.NONE;
 
-        List<ParameterPlan> parameters = new ArrayList<>();
         Set<String> constants = new HashSet<>();
-        List<Buffer> buffers = new ArrayList<>();
-        Buffer[] outputs = new Buffer[count];
-        Buffer[] gradients = new Buffer[count];
         int offset = 0;
         ParameterPlan[] weights = new ParameterPlan[count];
         ParameterPlan[] biases = new ParameterPlan[count];
         for (int i = 0; i < count; i++) {
-            LayerSpec layer = spec.layers().get(i);
-            int in = sizes.get(i);
-            int out = sizes.get(i + 1);
-            int number = i + 1;
-            if (layer instanceof DenseSpec dense) {
-                weights[i] = parameter(layerFields.get(i), "weight", number, offset, List.of(out, in), constants);
+            if (spec.layers().get(i) instanceof DenseSpec dense) {
+                int in = sizes.get(i);
+                int out = sizes.get(i + 1);
+                weights[i] = parameter(layerFields.get(i), "weight", i + 1, offset, List.of(out, in), constants);
                 offset += weights[i].size();
                 if (dense.bias()) {
-                    biases[i] = parameter(layerFields.get(i), "bias", number, offset, List.of(out), constants);
+                    biases[i] = parameter(layerFields.get(i), "bias", i + 1, offset, List.of(out), constants);
                     offset += biases[i].size();
                 }
             }
-            outputs[i] = new Buffer("out" + number, out, "layer " + number + " output");
+        }
+        int parameterCount = offset;
+
+        Memory memory = new Memory(spec.maxBatch());
+        List<Buffer> buffers = new ArrayList<>();
+        buffers.add(memory.take("params", parameterCount, "PARAMETER_COUNT", "every parameter, at the offsets above"));
+        buffers.add(memory.take("grads", parameterCount, "PARAMETER_COUNT", "the gradient of each parameter"));
+        Buffer input = memory.batch("x", spec.inputSize(), "INPUT_SIZE", "the input of the last forward pass, copied in");
+        buffers.add(input);
+        Buffer target = null;
+        if (trains) {
+            target = memory.batch("t", spec.outputSize(), "OUTPUT_SIZE", "the targets of the last loss, copied in");
+            buffers.add(target);
+        }
+        Buffer[] outputs = new Buffer[count];
+        Buffer[] gradients = new Buffer[count];
+        for (int i = 0; i < count; i++) {
+            int number = i + 1;
+            int out = sizes.get(i + 1);
+            outputs[i] = memory.batch("out" + number, out, String.valueOf(out), "layer " + number + " output");
             buffers.add(outputs[i]);
             boolean absorbed = fused && i == count - 1;
-            if (!absorbed) {
-                gradients[i] = new Buffer("dOut" + number, out, "gradient of the loss w.r.t. layer " + number + " output");
+            if (trains && !absorbed) {
+                gradients[i] = memory.batch("dOut" + number, out, String.valueOf(out),
+                        "gradient of the loss w.r.t. layer " + number + " output");
                 buffers.add(gradients[i]);
             }
+        }
+        Buffer inputGradient = null;
+        if (trains) {
+            inputGradient = memory.batch("dx", spec.inputSize(), "INPUT_SIZE",
+                    "gradient of the loss w.r.t. the input");
+            buffers.add(inputGradient);
         }
 
         List<LayerPlan> layers = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             layers.add(new LayerPlan(i + 1, spec.layers().get(i), sizes.get(i), sizes.get(i + 1),
-                    i == 0 ? null : outputs[i - 1], outputs[i], gradients[i], i == 0 ? null : gradients[i - 1],
-                    weights[i], biases[i]));
+                    i == 0 ? input : outputs[i - 1], outputs[i], gradients[i],
+                    i == 0 ? inputGradient : gradients[i - 1], weights[i], biases[i]));
         }
 
         LossPlan loss = null;
-        if (spec.loss() != Loss.NONE) {
+        if (trains) {
             int last = count - 1;
             loss = fused
-                    ? new LossPlan(spec.loss(), layers.get(last).input(), layers.get(last).inputGradient(), sizes.get(last), true)
-                    : new LossPlan(spec.loss(), outputs[last], gradients[last], sizes.get(count), false);
+                    ? new LossPlan(spec.loss(), layers.get(last).input(), target, layers.get(last).inputGradient(),
+                            sizes.get(last), true)
+                    : new LossPlan(spec.loss(), outputs[last], target, gradients[last], sizes.get(count), false);
         }
         return new NetworkPlan(packageName, className, declaredBy, spec, layers, parameters(weights, biases),
-                offset, buffers, loss);
+                parameterCount, buffers, memory.size(), loss);
+    }
+
+    /** Lays out the one allocation: each run of floats after the previous one. */
+    private static final class Memory {
+        private final int maxBatch;
+        private long size;
+
+        Memory(int maxBatch) {
+            this.maxBatch = maxBatch;
+        }
+
+        Buffer take(String name, long length, String written, String comment) {
+            Buffer buffer = new Buffer(name, size, length, written, comment);
+            size += length;
+            return buffer;
+        }
+
+        Buffer batch(String name, int width, String writtenWidth, String comment) {
+            return take(name, (long) maxBatch * width, "MAX_BATCH * " + writtenWidth, comment);
+        }
+
+        long size() {
+            return size;
+        }
     }
 
     private static List<ParameterPlan> parameters(ParameterPlan[] weights, ParameterPlan[] biases) {

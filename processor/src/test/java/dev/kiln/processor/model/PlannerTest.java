@@ -49,8 +49,9 @@ class PlannerTest {
         NetworkPlan plan = plan(iris(false), "hidden", "hidden", "out");
         LayerPlan first = plan.layers().get(0);
         LayerPlan relu = plan.layers().get(1);
-        assertNull(first.input(), "the first layer reads the network's input");
-        assertNull(first.inputGradient(), "and writes the network's input gradient");
+        assertEquals("x", first.input().name(), "the first layer reads the copy of the network's input");
+        assertEquals("dx", first.inputGradient().name(), "and writes the network's input gradient");
+        assertTrue(first.first());
         assertEquals(first.output(), relu.input());
         assertEquals(first.outputGradient(), relu.inputGradient());
         assertEquals("layer 2: ReLU(16), from Iris.hidden", relu.title());
@@ -68,6 +69,27 @@ class PlannerTest {
         assertNull(plan.layers().get(3).outputGradient());
         assertEquals(List.of(3, 2, 1), plan.backwardLayers().stream().map(LayerPlan::number).toList());
         assertTrue(plan.buffers().stream().noneMatch(b -> b.name().equals("dOut4")));
+    }
+
+    @Test
+    void everythingLivesInOneAllocationInAFixedOrder() {
+        NetworkPlan plan = plan(iris(false), "hidden", "hidden", "out");
+        // 128 parameters; maxBatch 32: input 4, targets 3, layers 16, 16, 3
+        assertEquals(List.of("params", "grads", "x", "t", "out1", "dOut1", "out2", "dOut2", "out3", "dOut3", "dx"),
+                plan.buffers().stream().map(Buffer::name).toList());
+        assertEquals(List.of(0L, 128L, 256L, 384L, 480L, 992L, 1504L, 2016L, 2528L, 2624L, 2720L),
+                plan.buffers().stream().map(Buffer::offset).toList());
+        assertEquals(2720 + 32 * 4, plan.memorySize());
+        assertEquals("MAX_BATCH * 16", plan.buffer("out1").size());
+    }
+
+    @Test
+    void aNetworkWithoutLossHasNoGradientBuffers() {
+        NetworkSpec spec = new NetworkSpec("N", List.of(2), List.of(
+                new DenseSpec(3, true, Init.AUTO, 0.01, "N.a")), Loss.NONE, 4);
+        NetworkPlan plan = plan(spec, "a");
+        assertEquals(List.of("params", "grads", "x", "out1"), plan.buffers().stream().map(Buffer::name).toList());
+        assertNull(plan.layers().getFirst().inputGradient());
     }
 
     @Test

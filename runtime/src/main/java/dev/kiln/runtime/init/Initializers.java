@@ -1,13 +1,17 @@
 package dev.kiln.runtime.init;
 
+import static dev.kiln.runtime.Memory.FLOAT;
+
+import dev.kiln.runtime.Memory;
 import dev.kiln.runtime.Rng;
 import dev.kiln.spec.Init;
-import java.util.Arrays;
+import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
  * Fills parameter tensors with their initial values, drawn from {@link Init}'s distributions. The draws
- * come from the given {@link Rng} in index order, so a seed fixes the result.
+ * come from the given {@link Rng} in index order, so a seed fixes the result. Positions are element
+ * offsets into the segment.
  */
 public final class Initializers {
 
@@ -15,7 +19,8 @@ public final class Initializers {
     }
 
     /**
-     * Fills {@code p[offset, offset + count)} from {@code init}'s distribution.
+     * Fills the {@code count} floats of {@code p} from element {@code offset} from {@code init}'s
+     * distribution.
      *
      * @param scale  the bound of {@link Init#UNIFORM} and standard deviation of {@link Init#NORMAL};
      *               ignored by the others
@@ -25,7 +30,7 @@ public final class Initializers {
      *     {@link dev.kiln.spec.NetworkSpec#initOf}), for a negative or non-finite scale where it is used,
      *     and for a non-positive fan where it is used
      */
-    public static void fill(float[] p, int offset, int count, Init init, double scale, int fanIn, int fanOut,
+    public static void fill(MemorySegment p, long offset, int count, Init init, double scale, int fanIn, int fanOut,
                             Rng rng) {
         Objects.requireNonNull(init, "init");
         switch (init) {
@@ -41,22 +46,22 @@ public final class Initializers {
         }
     }
 
-    /** Sets {@code p[offset, offset + count)} to zero. */
-    public static void zeros(float[] p, int offset, int count) {
-        Arrays.fill(p, offset, offset + count, 0f);
+    /** Sets {@code count} floats of {@code p} from element {@code offset} to zero. */
+    public static void zeros(MemorySegment p, long offset, int count) {
+        Memory.clear(p, offset, count);
     }
 
     /** {@code U(-bound, bound)}. */
-    private static void uniform(float[] p, int offset, int count, double bound, Rng rng) {
-        for (int j = offset; j < offset + count; j++) {
-            p[j] = (float) (bound * (2 * rng.nextDouble() - 1));
+    private static void uniform(MemorySegment p, long offset, int count, double bound, Rng rng) {
+        for (int j = 0; j < count; j++) {
+            p.setAtIndex(FLOAT, offset + j, (float) (bound * (2 * rng.nextDouble() - 1)));
         }
     }
 
     /** {@code N(0, deviation^2)}. */
-    private static void normal(float[] p, int offset, int count, double deviation, Rng rng) {
-        for (int j = offset; j < offset + count; j++) {
-            p[j] = (float) (deviation * rng.nextGaussian());
+    private static void normal(MemorySegment p, long offset, int count, double deviation, Rng rng) {
+        for (int j = 0; j < count; j++) {
+            p.setAtIndex(FLOAT, offset + j, (float) (deviation * rng.nextGaussian()));
         }
     }
 

@@ -2,11 +2,12 @@ package dev.kiln.runtime.interpret;
 
 import dev.kiln.runtime.ops.Activations;
 import dev.kiln.spec.ActivationSpec;
+import java.lang.foreign.MemorySegment;
 
 /**
  * An activation layer. Each function is a small subclass that calls its pair of kernels from
- * {@link Activations}; this class reads the input slot and skips the backward pass when its target is the
- * network's input gradient and that is disabled.
+ * {@link Activations}; this class skips the backward pass when its target is the network's input
+ * gradient and that is disabled.
  */
 abstract class ActivationStep extends Step {
 
@@ -31,22 +32,21 @@ abstract class ActivationStep extends Step {
 
     @Override
     final void forward(int batch) {
-        apply(wiring.input().array, wiring.input().offset, batch);
+        apply(wiring.input(), wiring.output(), batch);
     }
 
     @Override
-    final void backward(int batch) {
-        float[] dx = wiring.inputGradient().array;
-        if (dx != null) {
-            derive(wiring.input().array, wiring.input().offset, dx, batch);
+    final void backward(int batch, boolean inputGradient) {
+        if (inputGradient) {
+            derive(wiring.input(), wiring.output(), wiring.outputGradient(), wiring.inputGradient(), batch);
         }
     }
 
-    /** Writes {@code f(x)} to the output buffer, for {@code batch} samples of {@code x} from {@code xOff}. */
-    abstract void apply(float[] x, int xOff, int batch);
+    /** Writes {@code f(x)} to {@code y}, for {@code batch} samples. */
+    abstract void apply(MemorySegment x, MemorySegment y, int batch);
 
     /** Writes {@code f'(x) dy} (for softmax, its Jacobian applied to {@code dy}) to {@code dx}. */
-    abstract void derive(float[] x, int xOff, float[] dx, int batch);
+    abstract void derive(MemorySegment x, MemorySegment y, MemorySegment dy, MemorySegment dx, int batch);
 
     /** The number of values in {@code batch} samples. */
     final int values(int batch) {
@@ -59,13 +59,13 @@ abstract class ActivationStep extends Step {
         }
 
         @Override
-        void apply(float[] x, int xOff, int batch) {
-            Activations.identityForward(x, xOff, wiring.output(), values(batch));
+        void apply(MemorySegment x, MemorySegment y, int batch) {
+            Activations.identityForward(x, 0, y, 0, values(batch));
         }
 
         @Override
-        void derive(float[] x, int xOff, float[] dx, int batch) {
-            Activations.identityBackward(x, xOff, wiring.output(), wiring.outputGradient(), dx, values(batch));
+        void derive(MemorySegment x, MemorySegment y, MemorySegment dy, MemorySegment dx, int batch) {
+            Activations.identityBackward(x, 0, y, 0, dy, 0, dx, 0, values(batch));
         }
     }
 
@@ -75,13 +75,13 @@ abstract class ActivationStep extends Step {
         }
 
         @Override
-        void apply(float[] x, int xOff, int batch) {
-            Activations.sigmoidForward(x, xOff, wiring.output(), values(batch));
+        void apply(MemorySegment x, MemorySegment y, int batch) {
+            Activations.sigmoidForward(x, 0, y, 0, values(batch));
         }
 
         @Override
-        void derive(float[] x, int xOff, float[] dx, int batch) {
-            Activations.sigmoidBackward(x, xOff, wiring.output(), wiring.outputGradient(), dx, values(batch));
+        void derive(MemorySegment x, MemorySegment y, MemorySegment dy, MemorySegment dx, int batch) {
+            Activations.sigmoidBackward(x, 0, y, 0, dy, 0, dx, 0, values(batch));
         }
     }
 
@@ -91,13 +91,13 @@ abstract class ActivationStep extends Step {
         }
 
         @Override
-        void apply(float[] x, int xOff, int batch) {
-            Activations.tanhForward(x, xOff, wiring.output(), values(batch));
+        void apply(MemorySegment x, MemorySegment y, int batch) {
+            Activations.tanhForward(x, 0, y, 0, values(batch));
         }
 
         @Override
-        void derive(float[] x, int xOff, float[] dx, int batch) {
-            Activations.tanhBackward(x, xOff, wiring.output(), wiring.outputGradient(), dx, values(batch));
+        void derive(MemorySegment x, MemorySegment y, MemorySegment dy, MemorySegment dx, int batch) {
+            Activations.tanhBackward(x, 0, y, 0, dy, 0, dx, 0, values(batch));
         }
     }
 
@@ -107,13 +107,13 @@ abstract class ActivationStep extends Step {
         }
 
         @Override
-        void apply(float[] x, int xOff, int batch) {
-            Activations.reluForward(x, xOff, wiring.output(), values(batch));
+        void apply(MemorySegment x, MemorySegment y, int batch) {
+            Activations.reluForward(x, 0, y, 0, values(batch));
         }
 
         @Override
-        void derive(float[] x, int xOff, float[] dx, int batch) {
-            Activations.reluBackward(x, xOff, wiring.output(), wiring.outputGradient(), dx, values(batch));
+        void derive(MemorySegment x, MemorySegment y, MemorySegment dy, MemorySegment dx, int batch) {
+            Activations.reluBackward(x, 0, y, 0, dy, 0, dx, 0, values(batch));
         }
     }
 
@@ -126,13 +126,13 @@ abstract class ActivationStep extends Step {
         }
 
         @Override
-        void apply(float[] x, int xOff, int batch) {
-            Activations.leakyReluForward(x, xOff, wiring.output(), values(batch), alpha);
+        void apply(MemorySegment x, MemorySegment y, int batch) {
+            Activations.leakyReluForward(x, 0, y, 0, values(batch), alpha);
         }
 
         @Override
-        void derive(float[] x, int xOff, float[] dx, int batch) {
-            Activations.leakyReluBackward(x, xOff, wiring.output(), wiring.outputGradient(), dx, values(batch),
+        void derive(MemorySegment x, MemorySegment y, MemorySegment dy, MemorySegment dx, int batch) {
+            Activations.leakyReluBackward(x, 0, y, 0, dy, 0, dx, 0, values(batch),
                     alpha);
         }
     }
@@ -146,13 +146,13 @@ abstract class ActivationStep extends Step {
         }
 
         @Override
-        void apply(float[] x, int xOff, int batch) {
-            Activations.eluForward(x, xOff, wiring.output(), values(batch), alpha);
+        void apply(MemorySegment x, MemorySegment y, int batch) {
+            Activations.eluForward(x, 0, y, 0, values(batch), alpha);
         }
 
         @Override
-        void derive(float[] x, int xOff, float[] dx, int batch) {
-            Activations.eluBackward(x, xOff, wiring.output(), wiring.outputGradient(), dx, values(batch), alpha);
+        void derive(MemorySegment x, MemorySegment y, MemorySegment dy, MemorySegment dx, int batch) {
+            Activations.eluBackward(x, 0, y, 0, dy, 0, dx, 0, values(batch), alpha);
         }
     }
 
@@ -163,13 +163,13 @@ abstract class ActivationStep extends Step {
         }
 
         @Override
-        void apply(float[] x, int xOff, int batch) {
-            Activations.softmaxForward(x, xOff, wiring.output(), batch, wiring.outputSize());
+        void apply(MemorySegment x, MemorySegment y, int batch) {
+            Activations.softmaxForward(x, 0, y, 0, batch, wiring.outputSize());
         }
 
         @Override
-        void derive(float[] x, int xOff, float[] dx, int batch) {
-            Activations.softmaxBackward(x, xOff, wiring.output(), wiring.outputGradient(), dx, batch,
+        void derive(MemorySegment x, MemorySegment y, MemorySegment dy, MemorySegment dx, int batch) {
+            Activations.softmaxBackward(x, 0, y, 0, dy, 0, dx, 0, batch,
                     wiring.outputSize());
         }
     }

@@ -6,6 +6,7 @@ import dev.kiln.runtime.blas.Blas;
 import dev.kiln.runtime.init.Initializers;
 import dev.kiln.runtime.ops.DenseOps;
 import dev.kiln.spec.Init;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,10 +17,10 @@ import java.util.List;
 final class DenseStep extends Step {
 
     private final Blas blas;
-    private final float[] params;
-    private final float[] grads;
-    private final int weight;
-    private final int bias;
+    private final MemorySegment params;
+    private final MemorySegment grads;
+    private final long weight;
+    private final long bias;
     private final Init init;
     private final double scale;
     private final List<Parameter> parameters;
@@ -31,7 +32,7 @@ final class DenseStep extends Step {
      * @param init   the resolved initialization of the weight (never {@link Init#AUTO})
      * @param scale  the scale of {@link Init#UNIFORM} and {@link Init#NORMAL}
      */
-    DenseStep(Wiring wiring, Blas blas, float[] params, float[] grads, String field, int weight, int bias,
+    DenseStep(Wiring wiring, Blas blas, MemorySegment params, MemorySegment grads, String field, long weight, long bias,
               Init init, double scale) {
         super(wiring);
         this.blas = blas;
@@ -42,9 +43,9 @@ final class DenseStep extends Step {
         this.init = init;
         this.scale = scale;
         List<Parameter> tensors = new ArrayList<>(2);
-        tensors.add(new Parameter(field + ".weight", weight, List.of(wiring.outputSize(), wiring.inputSize())));
+        tensors.add(new Parameter(field + ".weight", (int) weight, List.of(wiring.outputSize(), wiring.inputSize())));
         if (bias != DenseOps.NO_BIAS) {
-            tensors.add(new Parameter(field + ".bias", bias, List.of(wiring.outputSize())));
+            tensors.add(new Parameter(field + ".bias", (int) bias, List.of(wiring.outputSize())));
         }
         this.parameters = List.copyOf(tensors);
     }
@@ -58,16 +59,16 @@ final class DenseStep extends Step {
     void forward(int batch) {
         Wiring w = wiring;
         // (batch, in) x (out, in)^T + (out) -> (batch, out)
-        DenseOps.forward(blas, w.input().array, w.input().offset, params, weight, bias, w.output(), batch,
-                w.inputSize(), w.outputSize());
+        DenseOps.forward(blas, w.input(), 0, params, weight, bias, w.output(), 0, batch, w.inputSize(),
+                w.outputSize());
     }
 
     @Override
-    void backward(int batch) {
+    void backward(int batch, boolean inputGradient) {
         Wiring w = wiring;
-        // a null input gradient (the network's, disabled) skips the product that computes it
-        DenseOps.backward(blas, w.input().array, w.input().offset, params, weight, w.outputGradient(), grads,
-                weight, bias, w.inputGradient().array, batch, w.inputSize(), w.outputSize());
+        // without the input gradient (the network's, disabled) the product that computes it is skipped
+        DenseOps.backward(blas, w.input(), 0, params, weight, w.outputGradient(), 0, grads, weight, bias,
+                inputGradient ? w.inputGradient() : null, 0, batch, w.inputSize(), w.outputSize());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.kiln.runtime.interpret;
 
 import dev.kiln.runtime.Checks;
+import dev.kiln.runtime.Memory;
 import dev.kiln.runtime.Model;
 import dev.kiln.runtime.Parameter;
 import dev.kiln.runtime.Rng;
@@ -12,6 +13,7 @@ import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.Loss;
 import dev.kiln.spec.NetworkSpec;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,18 +29,18 @@ import java.util.List;
  *       packed in one array, named {@code <field>.weight} and {@code <field>.bias}, where the field is the
  *       part of the layer's {@link LayerSpec#source() source} after its last dot;</li>
  *   <li>buffers: each layer writes its own output buffer and receives its own output gradient, both
- *       allocated once for {@link NetworkSpec#maxBatch()} samples;</li>
+ *       sized once for {@link NetworkSpec#maxBatch()} samples;</li>
  *   <li>initialization: one {@link Rng} seeded with the seed, drawn from layer by layer.</li>
  * </ul>
  * A forward pass then runs the steps in order and a backward pass runs them in reverse, each calling the
  * same kernels with the same arguments as the generated code, so that outputs, losses and gradients are
- * bit-for-bit those of the generated class on the same parameters and inputs. Nothing is allocated after
- * construction.
+ * bit-for-bit those of the generated class on the same parameters and inputs. Like the generated class,
+ * the model holds everything in one off-heap allocation with the same layout, copies its input and
+ * targets in and its output out, and allocates nothing after construction.
  *
  * <p>When the loss absorbs a last softmax or sigmoid ({@link NetworkSpec#lossFusesLastActivation()}),
  * {@link #forward} still applies it (the output is probabilities), the loss reads the logits, and the
- * backward pass skips that layer. Like a generated class, the model keeps a reference to the input of the
- * last forward pass, which must not change before {@link #backward()}. Not thread-safe.
+ * backward pass skips that layer. Not thread-safe.
  */
 public final class InterpretedModel implements Model {
 
@@ -47,16 +49,19 @@ public final class InterpretedModel implements Model {
     private final int inputSize;
     private final int outputSize;
     private final int maxBatch;
+    private final int parameterCount;
 
-    private final float[] params;
-    private final float[] grads;
+    /** Everything the model holds, in one allocation laid out as the generated class's; the slices below. */
+    private final MemorySegment memory;
+    private final MemorySegment params;
+    private final MemorySegment grads;
+    /** The copy of the last forward pass's input. */
+    private final MemorySegment x;
+    /** The copy of the last loss's targets; null without loss. */
+    private final MemorySegment t;
+    /** The gradient of the loss with respect to the input; null without loss. */
+    private final MemorySegment dx;
     private final List<Parameter> layout;
-    private final float[] inputGrad;
-
-    /** The caller's input of the last forward pass, read by the first layer in both passes. */
-    private final Slot input = new Slot(null);
-    /** Where the first layer's backward pass writes: {@link #inputGrad} when enabled, else nowhere. */
-    private final Slot inputGradient = new Slot(null);
 
     /** Every layer, in forward order. */
     private final Step[] steps;
@@ -64,12 +69,18 @@ public final class InterpretedModel implements Model {
     private final Step[] backwardSteps;
     /** The loss, or null when the network declares none. */
     private final LossStep loss;
+    /** The last layer's output. */
+    private final MemorySegment last;
+    /** What {@link #forward} returns: the last layer's output, copied out. */
     private final float[] output;
+    /** What {@link #inputGradient()} returns: {@link #dx}, copied out when enabled. */
+    private final float[] inputGradient;
 
     /** Samples in the last forward pass; 0 before the first. */
     private int batch;
     /** Whether {@link #loss} ran after the last forward pass. */
     private boolean lossReady;
+    private boolean inputGradientEnabled;
 
     /**
      * Plans {@code spec}; every parameter is zero.
@@ -82,33 +93,61 @@ public final class InterpretedModel implements Model {
         this.inputSize = spec.inputSize();
         this.outputSize = spec.outputSize();
         this.maxBatch = spec.maxBatch();
-        this.params = new float[parameterCount(spec)];
-        this.grads = new float[params.length];
-        this.inputGrad = new float[maxBatch * inputSize];
+        this.parameterCount = parameterCount(spec);
+        this.output = new float[maxBatch * outputSize];
+        this.inputGradient = new float[maxBatch * inputSize];
 
-        Blas blas = Blases.get();
         List<LayerSpec> layers = spec.layers();
         List<Integer> sizes = spec.layerInputSizes();
         int count = layers.size();
         boolean fused = spec.lossFusesLastActivation();
+        boolean trains = spec.loss() != Loss.NONE;
+
+        // the layout of the generated class: parameters, gradients, input, targets, each layer's output
+        // and output gradient, input gradient
+        long size = 2L * parameterCount + (long) maxBatch * inputSize;
+        if (trains) {
+            size += (long) maxBatch * outputSize;
+        }
+        for (int i = 0; i < count; i++) {
+            boolean absorbed = fused && i == count - 1;
+            size += (long) maxBatch * sizes.get(i + 1) * (trains && !absorbed ? 2 : 1);
+        }
+        if (trains) {
+            size += (long) maxBatch * inputSize;
+        }
+        this.memory = Memory.allocate(size);
+        Carver carve = new Carver(memory);
+        this.params = carve.next(parameterCount);
+        this.grads = carve.next(parameterCount);
+        this.x = carve.next((long) maxBatch * inputSize);
+        this.t = trains ? carve.next((long) maxBatch * outputSize) : null;
+
+        Blas blas = Blases.get();
         this.steps = new Step[count];
         List<Parameter> parameters = new ArrayList<>();
-        Slot previousOutput = input;
-        Slot previousGradient = inputGradient;
-        int offset = 0;
+        MemorySegment[] outputs = new MemorySegment[count];
+        MemorySegment[] gradients = new MemorySegment[count];
+        for (int i = 0; i < count; i++) {
+            boolean absorbed = fused && i == count - 1;
+            long values = (long) maxBatch * sizes.get(i + 1);
+            outputs[i] = carve.next(values);
+            gradients[i] = trains && !absorbed ? carve.next(values) : null;
+        }
+        this.dx = trains ? carve.next((long) maxBatch * inputSize) : null;
+
+        long offset = 0;
         for (int i = 0; i < count; i++) {
             int in = sizes.get(i);
             int out = sizes.get(i + 1);
-            boolean absorbed = fused && i == count - 1;
-            float[] y = new float[maxBatch * out];
-            float[] dy = absorbed ? null : new float[maxBatch * out];
             // each layer reads the previous layer's output and writes its gradient back into that layer's
-            Wiring wiring = new Wiring(i + 1, layers.get(i), in, out, previousOutput, y, dy, previousGradient);
+            Wiring wiring = new Wiring(i + 1, layers.get(i), in, out, i == 0 ? x : outputs[i - 1], outputs[i],
+                    gradients[i], i == 0 ? dx : gradients[i - 1]);
             // the kind of layer picks its step: a new kind is a new case here and a new Step subclass
             steps[i] = switch (layers.get(i)) {
                 case DenseSpec dense -> {
-                    int weight = offset;
-                    int bias = dense.bias() ? weight + out * in : DenseOps.NO_BIAS;
+                    long weight = offset;
+                    long bias = dense.bias() ? weight + (long) out * in : DenseOps.NO_BIAS;
                     offset += DenseStep.parameterCount(in, out, dense.bias());
                     yield new DenseStep(wiring, blas, params, grads, field(dense.source()), weight, bias,
                             spec.initOf(i), dense.scale());
@@ -116,31 +155,42 @@ public final class InterpretedModel implements Model {
                 case ActivationSpec activation -> ActivationStep.of(activation, wiring);
             };
             parameters.addAll(steps[i].parameters());
-            previousOutput = new Slot(y);
-            previousGradient = new Slot(dy);
         }
         this.layout = List.copyOf(parameters);
-        this.output = steps[count - 1].wiring.output();
+        this.last = outputs[count - 1];
         this.backwardSteps = Arrays.copyOf(steps, fused ? count - 1 : count);
         reverse(backwardSteps);
-        this.loss = lossStep(spec, steps, fused);
+        this.loss = trains ? lossStep(spec, steps, fused) : null;
+    }
+
+    /** Hands out consecutive slices of the model's allocation. */
+    private static final class Carver {
+        private final MemorySegment memory;
+        private long next;
+
+        Carver(MemorySegment memory) {
+            this.memory = memory;
+        }
+
+        MemorySegment next(long floats) {
+            MemorySegment slice = Memory.slice(memory, next, floats);
+            next += floats;
+            return slice;
+        }
     }
 
     /**
      * The loss step: it reads the network's output and writes the last layer's output gradient, or, when
-     * it absorbs the last layer, reads that layer's input and writes that layer's input gradient (for a
-     * network of that one layer, the network's input gradient, whether enabled or not).
+     * it absorbs the last layer, reads that layer's input and writes that layer's input gradient.
      */
     private LossStep lossStep(NetworkSpec spec, Step[] steps, boolean fused) {
-        if (spec.loss() == Loss.NONE) {
-            return null;
-        }
-        Wiring last = steps[steps.length - 1].wiring;
+        Wiring lastLayer = steps[steps.length - 1].wiring;
         if (fused) {
-            float[] gradient = steps.length == 1 ? inputGrad : last.inputGradient().array;
-            return new LossStep(spec.loss(), last.input(), gradient, last.inputSize(), steps[steps.length - 1]);
+            return new LossStep(spec.loss(), lastLayer.input(), t, lastLayer.inputGradient(), lastLayer.inputSize(),
+                    steps[steps.length - 1]);
         }
-        return new LossStep(spec.loss(), new Slot(last.output()), last.outputGradient(), last.outputSize(), null);
+        return new LossStep(spec.loss(), lastLayer.output(), t, lastLayer.outputGradient(), lastLayer.outputSize(),
+                null);
     }
 
     private static int parameterCount(NetworkSpec spec) {
@@ -193,12 +243,12 @@ public final class InterpretedModel implements Model {
     }
 
     @Override
-    public float[] parameters() {
+    public MemorySegment parameters() {
         return params;
     }
 
     @Override
-    public float[] gradients() {
+    public MemorySegment gradients() {
         return grads;
     }
 
@@ -217,13 +267,13 @@ public final class InterpretedModel implements Model {
     @Override
     public float[] forward(float[] input, int offset, int batch) {
         Checks.forwardArguments(name, input, offset, batch, inputSize, maxBatch);
-        this.input.array = input;
-        this.input.offset = offset;
+        Memory.copy(input, offset, x, 0, batch * inputSize);
         this.batch = batch;
         this.lossReady = false;
         for (Step step : steps) {
             step.forward(batch);
         }
+        Memory.copy(last, 0, output, 0, batch * outputSize);
         return output;
     }
 
@@ -236,7 +286,8 @@ public final class InterpretedModel implements Model {
             throw new IllegalStateException(name + ": loss() needs a forward() first");
         }
         Checks.targetArguments(name, target, offset, batch, outputSize);
-        float value = loss.compute(target, offset, batch);
+        Memory.copy(target, offset, t, 0, batch * outputSize);
+        float value = loss.compute(batch);
         lossReady = true;
         return value;
     }
@@ -251,7 +302,10 @@ public final class InterpretedModel implements Model {
         }
         lossReady = false;
         for (Step step : backwardSteps) {
-            step.backward(batch);
+            step.backward(batch, inputGradientEnabled || !step.wiring.first());
+        }
+        if (inputGradientEnabled) {
+            Memory.copy(dx, 0, inputGradient, 0, batch * inputSize);
         }
     }
 
@@ -261,17 +315,17 @@ public final class InterpretedModel implements Model {
 
     @Override
     public void zeroGradients() {
-        Arrays.fill(grads, 0f);
+        grads.fill((byte) 0);
     }
 
     @Override
     public void setInputGradientEnabled(boolean enabled) {
-        inputGradient.array = enabled ? inputGrad : null;
+        inputGradientEnabled = enabled;
     }
 
     @Override
     public float[] inputGradient() {
-        return inputGrad;
+        return inputGradient;
     }
 
     /**
@@ -288,7 +342,7 @@ public final class InterpretedModel implements Model {
     public String toString() {
         StringBuilder s = new StringBuilder()
                 .append(name).append(" (interpreted): ").append(inputSize).append(" -> ").append(outputSize)
-                .append(", ").append(params.length).append(params.length == 1 ? " parameter" : " parameters")
+                .append(", ").append(parameterCount).append(parameterCount == 1 ? " parameter" : " parameters")
                 .append(", at most ").append(maxBatch).append(" samples per batch");
         for (Step step : steps) {
             s.append("\n  ").append(step);

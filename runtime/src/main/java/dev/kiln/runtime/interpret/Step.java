@@ -5,8 +5,8 @@ import dev.kiln.runtime.Rng;
 import java.util.List;
 
 /**
- * One layer of an interpreted network: its forward and backward pass over the arrays of its
- * {@link Wiring}, which are fixed when the model is built, so a pass only calls kernels. A new kind of
+ * One layer of an interpreted network: its forward and backward pass over the memory of its
+ * {@link Wiring}, which is fixed when the model is built, so a pass only calls kernels. A new kind of
  * layer is a new subclass and one case where {@link InterpretedModel} plans its steps.
  */
 abstract class Step {
@@ -23,10 +23,10 @@ abstract class Step {
 
     /**
      * Back-propagates the gradient of its output: adds the gradient of its parameters, if any, to the
-     * model's gradients, and writes the gradient of its input (unless that is the network's input
-     * gradient and it is disabled).
+     * model's gradients, and, when {@code inputGradient}, writes the gradient of its input (the model
+     * says no only for the first layer while the network's input gradient is disabled).
      */
-    abstract void backward(int batch);
+    abstract void backward(int batch, boolean inputGradient);
 
     /** Draws the layer's initial parameters from {@code rng}; a layer without parameters draws nothing. */
     void initialize(Rng rng) {

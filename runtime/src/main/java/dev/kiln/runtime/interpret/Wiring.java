@@ -1,10 +1,13 @@
 package dev.kiln.runtime.interpret;
 
 import dev.kiln.spec.LayerSpec;
+import java.lang.foreign.MemorySegment;
 
 /**
- * The arrays one layer works on, chosen once when the model is built: each layer writes its own output
- * buffer and reads the previous layer's, so the backward pass can read every layer's input and output.
+ * The memory one layer works on, chosen once when the model is built: each layer writes its own output
+ * buffer and reads the previous layer's (the first reads the copy of the network's input), so the
+ * backward pass can read every layer's input and output. Every buffer is a slice of the model's one
+ * allocation, laid out as in the generated class.
  *
  * @param number         1-based position of the layer, as in generated comments
  * @param layer          the layer
@@ -13,10 +16,16 @@ import dev.kiln.spec.LayerSpec;
  * @param input          what the layer reads: the previous layer's output, or the network's input
  * @param output         the buffer it writes, {@code maxBatch * outputSize} values
  * @param outputGradient the gradient of the loss with respect to its output, or {@code null} when no
- *                       gradient reaches it (a last activation that the loss absorbs)
+ *                       gradient reaches it (a last activation that the loss absorbs, or a network
+ *                       without loss)
  * @param inputGradient  where its backward pass writes the gradient of its input: the previous layer's
- *                       output gradient, or the network's input gradient
+ *                       output gradient, or the network's input gradient; {@code null} without loss
  */
-record Wiring(int number, LayerSpec layer, int inputSize, int outputSize, Slot input, float[] output,
-              float[] outputGradient, Slot inputGradient) {
+record Wiring(int number, LayerSpec layer, int inputSize, int outputSize, MemorySegment input,
+              MemorySegment output, MemorySegment outputGradient, MemorySegment inputGradient) {
+
+    /** Whether this layer reads the network's input, and so writes the network's input gradient. */
+    boolean first() {
+        return number == 1;
+    }
 }

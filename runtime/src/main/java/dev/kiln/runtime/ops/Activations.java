@@ -1,17 +1,22 @@
 package dev.kiln.runtime.ops;
 
+import static dev.kiln.runtime.Memory.FLOAT;
+
+import dev.kiln.runtime.Memory;
+import java.lang.foreign.MemorySegment;
+
 /**
  * Activation functions, each forward beside its backward, with one calling convention so that a code
- * generator can call any of them:
+ * generator can call any of them (every position is an element offset into its segment):
  * <ul>
- *   <li>{@code xxxForward(x, xOff, y, n)} overwrites {@code y[0, n)} with {@code f(x[xOff + j])};</li>
- *   <li>{@code xxxBackward(x, xOff, y, dy, dx, n)} overwrites {@code dx[0, n)} with
- *       {@code f'(x[xOff + j]) * dy[j]}, reading the forward input {@code x} or the forward output
- *       {@code y}, whichever the derivative needs.</li>
+ *   <li>{@code xxxForward(xs, x, ys, y, n)} writes {@code f(x[j])} to {@code y[j]} for {@code j < n};</li>
+ *   <li>{@code xxxBackward(xs, x, ys, y, dys, dy, dxs, dx, n)} writes {@code f'(x[j]) * dy[j]} to
+ *       {@code dx[j]}, reading the forward input {@code x} or the forward output {@code y}, whichever
+ *       the derivative needs.</li>
  * </ul>
  * Leaky ReLU and ELU take their {@code alpha} as a last argument. Softmax works on rows and takes a batch
  * and a row width instead of {@code n}. Every backward may write {@code dx} over {@code dy} (the same
- * array): each value of {@code dy} is read before the value of {@code dx} at its index is written.
+ * floats): each value of {@code dy} is read before the value of {@code dx} at its index is written.
  */
 public final class Activations {
 
@@ -19,87 +24,98 @@ public final class Activations {
     }
 
     /** {@code y = x}. */
-    public static void identityForward(float[] x, int xOff, float[] y, int n) {
-        System.arraycopy(x, xOff, y, 0, n);
+    public static void identityForward(MemorySegment xs, long x, MemorySegment ys, long y, int n) {
+        Memory.copy(xs, x, ys, y, n);
     }
 
     /** {@code dx = dy}. */
-    public static void identityBackward(float[] x, int xOff, float[] y, float[] dy, float[] dx, int n) {
-        System.arraycopy(dy, 0, dx, 0, n);
+    public static void identityBackward(MemorySegment xs, long x, MemorySegment ys, long y,
+                                        MemorySegment dys, long dy, MemorySegment dxs, long dx, int n) {
+        Memory.copy(dys, dy, dxs, dx, n);
     }
 
     /**
      * {@code y = 1 / (1 + e^-x)}, computed without overflow: for negative x as {@code e^x / (1 + e^x)}.
      */
-    public static void sigmoidForward(float[] x, int xOff, float[] y, int n) {
+    public static void sigmoidForward(MemorySegment xs, long x, MemorySegment ys, long y, int n) {
         for (int j = 0; j < n; j++) {
-            y[j] = sigmoid(x[xOff + j]);
+            ys.setAtIndex(FLOAT, y + j, sigmoid(xs.getAtIndex(FLOAT, x + j)));
         }
     }
 
     /** {@code dx = y (1 - y) dy}. */
-    public static void sigmoidBackward(float[] x, int xOff, float[] y, float[] dy, float[] dx, int n) {
+    public static void sigmoidBackward(MemorySegment xs, long x, MemorySegment ys, long y,
+                                       MemorySegment dys, long dy, MemorySegment dxs, long dx, int n) {
         for (int j = 0; j < n; j++) {
-            dx[j] = y[j] * (1 - y[j]) * dy[j];
+            float v = ys.getAtIndex(FLOAT, y + j);
+            dxs.setAtIndex(FLOAT, dx + j, v * (1 - v) * dys.getAtIndex(FLOAT, dy + j));
         }
     }
 
     /** {@code y = tanh(x)}. */
-    public static void tanhForward(float[] x, int xOff, float[] y, int n) {
+    public static void tanhForward(MemorySegment xs, long x, MemorySegment ys, long y, int n) {
         for (int j = 0; j < n; j++) {
-            y[j] = (float) Math.tanh(x[xOff + j]);
+            ys.setAtIndex(FLOAT, y + j, (float) Math.tanh(xs.getAtIndex(FLOAT, x + j)));
         }
     }
 
     /** {@code dx = (1 - y^2) dy}. */
-    public static void tanhBackward(float[] x, int xOff, float[] y, float[] dy, float[] dx, int n) {
+    public static void tanhBackward(MemorySegment xs, long x, MemorySegment ys, long y,
+                                    MemorySegment dys, long dy, MemorySegment dxs, long dx, int n) {
         for (int j = 0; j < n; j++) {
-            dx[j] = (1 - y[j] * y[j]) * dy[j];
+            float v = ys.getAtIndex(FLOAT, y + j);
+            dxs.setAtIndex(FLOAT, dx + j, (1 - v * v) * dys.getAtIndex(FLOAT, dy + j));
         }
     }
 
     /** {@code y = max(0, x)}. */
-    public static void reluForward(float[] x, int xOff, float[] y, int n) {
+    public static void reluForward(MemorySegment xs, long x, MemorySegment ys, long y, int n) {
         for (int j = 0; j < n; j++) {
-            y[j] = Math.max(0f, x[xOff + j]);
+            ys.setAtIndex(FLOAT, y + j, Math.max(0f, xs.getAtIndex(FLOAT, x + j)));
         }
     }
 
     /** {@code dx = dy} where {@code x > 0}, else 0 (the derivative at 0 is taken as 0, as PyTorch does). */
-    public static void reluBackward(float[] x, int xOff, float[] y, float[] dy, float[] dx, int n) {
+    public static void reluBackward(MemorySegment xs, long x, MemorySegment ys, long y,
+                                    MemorySegment dys, long dy, MemorySegment dxs, long dx, int n) {
         for (int j = 0; j < n; j++) {
-            dx[j] = x[xOff + j] > 0 ? dy[j] : 0f;
+            float g = dys.getAtIndex(FLOAT, dy + j);
+            dxs.setAtIndex(FLOAT, dx + j, xs.getAtIndex(FLOAT, x + j) > 0 ? g : 0f);
         }
     }
 
     /** {@code y = x} where {@code x > 0}, else {@code alpha x}. */
-    public static void leakyReluForward(float[] x, int xOff, float[] y, int n, float alpha) {
+    public static void leakyReluForward(MemorySegment xs, long x, MemorySegment ys, long y, int n, float alpha) {
         for (int j = 0; j < n; j++) {
-            float v = x[xOff + j];
-            y[j] = v > 0 ? v : alpha * v;
+            float v = xs.getAtIndex(FLOAT, x + j);
+            ys.setAtIndex(FLOAT, y + j, v > 0 ? v : alpha * v);
         }
     }
 
     /** {@code dx = dy} where {@code x > 0}, else {@code alpha dy}. */
-    public static void leakyReluBackward(float[] x, int xOff, float[] y, float[] dy, float[] dx, int n,
+    public static void leakyReluBackward(MemorySegment xs, long x, MemorySegment ys, long y,
+                                         MemorySegment dys, long dy, MemorySegment dxs, long dx, int n,
                                          float alpha) {
         for (int j = 0; j < n; j++) {
-            dx[j] = x[xOff + j] > 0 ? dy[j] : alpha * dy[j];
+            float g = dys.getAtIndex(FLOAT, dy + j);
+            dxs.setAtIndex(FLOAT, dx + j, xs.getAtIndex(FLOAT, x + j) > 0 ? g : alpha * g);
         }
     }
 
     /** {@code y = x} where {@code x > 0}, else {@code alpha (e^x - 1)}. */
-    public static void eluForward(float[] x, int xOff, float[] y, int n, float alpha) {
+    public static void eluForward(MemorySegment xs, long x, MemorySegment ys, long y, int n, float alpha) {
         for (int j = 0; j < n; j++) {
-            float v = x[xOff + j];
-            y[j] = v > 0 ? v : alpha * (float) Math.expm1(v);
+            float v = xs.getAtIndex(FLOAT, x + j);
+            ys.setAtIndex(FLOAT, y + j, v > 0 ? v : alpha * (float) Math.expm1(v));
         }
     }
 
     /** {@code dx = dy} where {@code x > 0}, else {@code alpha e^x dy = (y + alpha) dy}. */
-    public static void eluBackward(float[] x, int xOff, float[] y, float[] dy, float[] dx, int n, float alpha) {
+    public static void eluBackward(MemorySegment xs, long x, MemorySegment ys, long y,
+                                   MemorySegment dys, long dy, MemorySegment dxs, long dx, int n, float alpha) {
         for (int j = 0; j < n; j++) {
-            dx[j] = x[xOff + j] > 0 ? dy[j] : (y[j] + alpha) * dy[j];
+            float g = dys.getAtIndex(FLOAT, dy + j);
+            dxs.setAtIndex(FLOAT, dx + j, xs.getAtIndex(FLOAT, x + j) > 0 ? g : (ys.getAtIndex(FLOAT, y + j) + alpha) * g);
         }
     }
 
@@ -107,39 +123,43 @@ public final class Activations {
      * Row-wise {@code y[r][j] = e^x[r][j] / sum_l e^x[r][l]} for {@code batch} rows of {@code width}
      * values. The row maximum is subtracted first, so large inputs do not overflow.
      */
-    public static void softmaxForward(float[] x, int xOff, float[] y, int batch, int width) {
+    public static void softmaxForward(MemorySegment xs, long x, MemorySegment ys, long y, int batch, int width) {
         for (int r = 0; r < batch; r++) {
-            int in = xOff + r * width;
-            int out = r * width;
+            long in = x + (long) r * width;
+            long out = y + (long) r * width;
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < width; j++) {
-                max = Math.max(max, x[in + j]);
+                max = Math.max(max, xs.getAtIndex(FLOAT, in + j));
             }
             double sum = 0;
             for (int j = 0; j < width; j++) {
-                float e = (float) Math.exp(x[in + j] - max);
-                y[out + j] = e;
+                float e = (float) Math.exp(xs.getAtIndex(FLOAT, in + j) - max);
+                ys.setAtIndex(FLOAT, out + j, e);
                 sum += e;
             }
             float inverse = (float) (1.0 / sum);
             for (int j = 0; j < width; j++) {
-                y[out + j] *= inverse;
+                ys.setAtIndex(FLOAT, out + j, ys.getAtIndex(FLOAT, out + j) * inverse);
             }
         }
     }
 
     /** Row-wise {@code dx = y (dy - sum_l dy[l] y[l])}, the softmax Jacobian applied to {@code dy}. */
-    public static void softmaxBackward(float[] x, int xOff, float[] y, float[] dy, float[] dx,
+    public static void softmaxBackward(MemorySegment xs, long x, MemorySegment ys, long y,
+                                       MemorySegment dys, long dy, MemorySegment dxs, long dx,
                                        int batch, int width) {
         for (int r = 0; r < batch; r++) {
-            int row = r * width;
+            long yRow = y + (long) r * width;
+            long dyRow = dy + (long) r * width;
+            long dxRow = dx + (long) r * width;
             double dot = 0;
             for (int j = 0; j < width; j++) {
-                dot += (double) dy[row + j] * y[row + j];
+                dot += (double) dys.getAtIndex(FLOAT, dyRow + j) * ys.getAtIndex(FLOAT, yRow + j);
             }
             float projection = (float) dot;
             for (int j = 0; j < width; j++) {
-                dx[row + j] = y[row + j] * (dy[row + j] - projection);
+                float v = ys.getAtIndex(FLOAT, yRow + j);
+                dxs.setAtIndex(FLOAT, dxRow + j, v * (dys.getAtIndex(FLOAT, dyRow + j) - projection));
             }
         }
     }

@@ -1,10 +1,14 @@
 package dev.kiln.runtime.ops;
 
+import static dev.kiln.runtime.Memory.FLOAT;
+
+import java.lang.foreign.MemorySegment;
+
 /**
  * Loss functions over a batch of {@code batch} rows of {@code width} values, each returning the mean
- * loss and, in the same pass, overwriting {@code d[0, batch * width)} with the gradient of that mean with
- * respect to the predictions (or logits). Predictions start at {@code zOff} (or {@code yOff}), targets at
- * {@code tOff}; sums are accumulated in double.
+ * loss and, in the same pass, writing the gradient of that mean with respect to the predictions (or
+ * logits) to the {@code batch * width} floats at {@code d}. Every position is an element offset into its
+ * segment; sums are accumulated in double.
  *
  * <p>The cross-entropies take logits, not probabilities: computed from logits they are exact and stable
  * for any magnitude, and their gradients skip the sigmoid or softmax that the loss absorbs.
@@ -17,15 +21,15 @@ public final class Losses {
     /**
      * {@code mean((y - t)^2)} over all {@code batch * width} values; {@code d = 2 (y - t) / (batch * width)}.
      */
-    public static float meanSquaredError(float[] y, int yOff, float[] t, int tOff, float[] d,
-                                         int batch, int width) {
+    public static float meanSquaredError(MemorySegment ys, long y, MemorySegment ts, long t,
+                                         MemorySegment ds, long d, int batch, int width) {
         int count = batch * width;
         double scale = 2.0 / count;
         double sum = 0;
         for (int j = 0; j < count; j++) {
-            double error = (double) y[yOff + j] - t[tOff + j];
+            double error = (double) ys.getAtIndex(FLOAT, y + j) - ts.getAtIndex(FLOAT, t + j);
             sum += error * error;
-            d[j] = (float) (scale * error);
+            ds.setAtIndex(FLOAT, d + j, (float) (scale * error));
         }
         return (float) (sum / count);
     }
@@ -36,15 +40,15 @@ public final class Losses {
      * {@code -t log(sigmoid(z)) - (1 - t) log(1 - sigmoid(z))} without overflow;
      * {@code d = (sigmoid(z) - t) / (batch * width)}.
      */
-    public static float binaryCrossEntropyWithLogits(float[] z, int zOff, float[] t, int tOff, float[] d,
-                                                     int batch, int width) {
+    public static float binaryCrossEntropyWithLogits(MemorySegment zs, long z, MemorySegment ts, long t,
+                                                     MemorySegment ds, long d, int batch, int width) {
         int count = batch * width;
         double sum = 0;
         for (int j = 0; j < count; j++) {
-            double logit = z[zOff + j];
-            double target = t[tOff + j];
-            sum += Math.max(logit, 0) - logit * target + Math.log1p(Math.exp(-Math.abs(logit)));
-            d[j] = (float) ((Activations.sigmoid(z[zOff + j]) - target) / count);
+            float logit = zs.getAtIndex(FLOAT, z + j);
+            double target = ts.getAtIndex(FLOAT, t + j);
+            sum += Math.max(logit, 0) - logit * target + Math.log1p(Math.exp(-Math.abs((double) logit)));
+            ds.setAtIndex(FLOAT, d + j, (float) ((Activations.sigmoid(logit) - target) / count));
         }
         return (float) (sum / count);
     }
@@ -56,31 +60,32 @@ public final class Losses {
      * {@code d = (softmax(z) sum_j t_j - t) / batch}, which is {@code (softmax(z) - t) / batch} when each
      * target row sums to 1.
      */
-    public static float softmaxCrossEntropyWithLogits(float[] z, int zOff, float[] t, int tOff, float[] d,
-                                                      int batch, int width) {
+    public static float softmaxCrossEntropyWithLogits(MemorySegment zs, long z, MemorySegment ts, long t,
+                                                      MemorySegment ds, long d, int batch, int width) {
         double total = 0;
         for (int r = 0; r < batch; r++) {
-            int logits = zOff + r * width;
-            int targets = tOff + r * width;
-            int row = r * width;
+            long logits = z + (long) r * width;
+            long targets = t + (long) r * width;
+            long row = d + (long) r * width;
             double max = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < width; j++) {
-                max = Math.max(max, z[logits + j]);
+                max = Math.max(max, zs.getAtIndex(FLOAT, logits + j));
             }
             double sumExp = 0;
             for (int j = 0; j < width; j++) {
-                sumExp += Math.exp(z[logits + j] - max);
+                sumExp += Math.exp(zs.getAtIndex(FLOAT, logits + j) - max);
             }
             double logSumExp = max + Math.log(sumExp);
             double targetSum = 0;
             for (int j = 0; j < width; j++) {
-                double target = t[targets + j];
-                total += target * (logSumExp - z[logits + j]);
+                double target = ts.getAtIndex(FLOAT, targets + j);
+                total += target * (logSumExp - zs.getAtIndex(FLOAT, logits + j));
                 targetSum += target;
             }
             for (int j = 0; j < width; j++) {
-                double probability = Math.exp(z[logits + j] - logSumExp);
-                d[row + j] = (float) ((probability * targetSum - t[targets + j]) / batch);
+                double probability = Math.exp(zs.getAtIndex(FLOAT, logits + j) - logSumExp);
+                ds.setAtIndex(FLOAT, row + j,
+                        (float) ((probability * targetSum - ts.getAtIndex(FLOAT, targets + j)) / batch));
             }
         }
         return (float) (total / batch);

@@ -1,5 +1,10 @@
 package dev.kiln.runtime.optim;
 
+import static dev.kiln.runtime.Memory.FLOAT;
+
+import dev.kiln.runtime.Memory;
+import java.lang.foreign.MemorySegment;
+
 /**
  * Adam (Kingma and Ba, 2015) with bias correction, as PyTorch's {@code torch.optim.Adam} (no weight
  * decay, no AMSGrad). At step {@code t = 1, 2, ...}:
@@ -22,8 +27,8 @@ public final class Adam implements Optimizer {
     private final float beta2;
     private final float epsilon;
     private float learningRate;
-    private float[] firstMoment;
-    private float[] secondMoment;
+    private MemorySegment firstMoment;
+    private MemorySegment secondMoment;
     private int steps;
 
     /**
@@ -49,21 +54,29 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public void step(float[] parameters, float[] gradients) {
-        Arguments.stepArrays(parameters, gradients, firstMoment == null ? -1 : firstMoment.length);
+    public void step(MemorySegment parameters, MemorySegment gradients) {
+        long count = Arguments.stepSegments(parameters, gradients,
+                firstMoment == null ? -1 : Memory.floats(firstMoment));
         if (firstMoment == null) {
-            firstMoment = new float[parameters.length];
-            secondMoment = new float[parameters.length];
+            firstMoment = Memory.allocate(count);
+            secondMoment = Memory.allocate(count);
         }
         steps++;
         float stepSize = (float) (learningRate / (1 - Math.pow(beta1, steps)));
         float correction2 = (float) Math.sqrt(1 - Math.pow(beta2, steps));
-        for (int j = 0; j < parameters.length; j++) {
-            float g = gradients[j];
-            firstMoment[j] = beta1 * firstMoment[j] + (1 - beta1) * g;
-            secondMoment[j] = beta2 * secondMoment[j] + (1 - beta2) * g * g;
-            float denominator = (float) Math.sqrt(secondMoment[j]) / correction2 + epsilon;
-            parameters[j] -= stepSize * firstMoment[j] / denominator;
+        if (Arguments.vectorizable(parameters, gradients)) {
+            VectorUpdates.adam(parameters, gradients, firstMoment, secondMoment, beta1, beta2, epsilon, stepSize,
+                    correction2, count);
+            return;
+        }
+        for (long j = 0; j < count; j++) {
+            float g = gradients.getAtIndex(FLOAT, j);
+            float m = beta1 * firstMoment.getAtIndex(FLOAT, j) + (1 - beta1) * g;
+            float v = beta2 * secondMoment.getAtIndex(FLOAT, j) + (1 - beta2) * g * g;
+            firstMoment.setAtIndex(FLOAT, j, m);
+            secondMoment.setAtIndex(FLOAT, j, v);
+            float denominator = (float) Math.sqrt(v) / correction2 + epsilon;
+            parameters.setAtIndex(FLOAT, j, parameters.getAtIndex(FLOAT, j) - stepSize * m / denominator);
         }
     }
 

@@ -1,5 +1,10 @@
 package dev.kiln.runtime.optim;
 
+import dev.kiln.runtime.Memory;
+import dev.kiln.runtime.Vectors;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
 /** Checks of optimizer hyper-parameters and step arguments, with messages naming the argument. */
 final class Arguments {
 
@@ -24,16 +29,25 @@ final class Arguments {
 
     /**
      * Checks that {@code parameters} and {@code gradients} have the same length and, once the optimizer
-     * holds state ({@code stateLength >= 0}), the length of that state.
+     * holds state ({@code stateLength >= 0}), the length of that state; returns the length.
      */
-    static void stepArrays(float[] parameters, float[] gradients, int stateLength) {
-        if (parameters.length != gradients.length) {
-            throw new IllegalArgumentException("step: " + parameters.length + " parameters but "
-                    + gradients.length + " gradients");
+    static long stepSegments(MemorySegment parameters, MemorySegment gradients, long stateLength) {
+        Objects.requireNonNull(parameters, "parameters");
+        Objects.requireNonNull(gradients, "gradients");
+        long count = Memory.floats(parameters);
+        if (count != Memory.floats(gradients)) {
+            throw new IllegalArgumentException("step: " + count + " parameters but "
+                    + Memory.floats(gradients) + " gradients");
         }
-        if (stateLength >= 0 && parameters.length != stateLength) {
-            throw new IllegalArgumentException("step: " + parameters.length + " parameters, but this optimizer"
+        if (stateLength >= 0 && count != stateLength) {
+            throw new IllegalArgumentException("step: " + count + " parameters, but this optimizer"
                     + " was first used with " + stateLength + "; use one optimizer per model");
         }
+        return count;
+    }
+
+    /** Whether a vector kernel may update these segments: the Vector API is there and they are native. */
+    static boolean vectorizable(MemorySegment parameters, MemorySegment gradients) {
+        return Vectors.available() && parameters.isNative() && gradients.isNative();
     }
 }

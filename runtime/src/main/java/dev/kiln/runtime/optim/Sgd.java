@@ -1,5 +1,10 @@
 package dev.kiln.runtime.optim;
 
+import static dev.kiln.runtime.Memory.FLOAT;
+
+import dev.kiln.runtime.Memory;
+import java.lang.foreign.MemorySegment;
+
 /**
  * Stochastic gradient descent, optionally with momentum, as PyTorch's {@code torch.optim.SGD}
  * (dampening 0, no Nesterov, no weight decay):
@@ -13,7 +18,7 @@ public final class Sgd implements Optimizer {
 
     private final float momentum;
     private float learningRate;
-    private float[] velocity;
+    private MemorySegment velocity;
 
     /**
      * Plain gradient descent, {@code p -= learningRate * g}.
@@ -36,20 +41,29 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public void step(float[] parameters, float[] gradients) {
-        Arguments.stepArrays(parameters, gradients, velocity == null ? -1 : velocity.length);
+    public void step(MemorySegment parameters, MemorySegment gradients) {
+        long count = Arguments.stepSegments(parameters, gradients, velocity == null ? -1 : Memory.floats(velocity));
         if (momentum == 0) {
-            for (int j = 0; j < parameters.length; j++) {
-                parameters[j] -= learningRate * gradients[j];
+            if (Arguments.vectorizable(parameters, gradients)) {
+                VectorUpdates.sgd(parameters, gradients, learningRate, count);
+                return;
+            }
+            for (long j = 0; j < count; j++) {
+                parameters.setAtIndex(FLOAT, j, parameters.getAtIndex(FLOAT, j) - learningRate * gradients.getAtIndex(FLOAT, j));
             }
             return;
         }
         if (velocity == null) {
-            velocity = new float[parameters.length];
+            velocity = Memory.allocate(count);
         }
-        for (int j = 0; j < parameters.length; j++) {
-            velocity[j] = momentum * velocity[j] + gradients[j];
-            parameters[j] -= learningRate * velocity[j];
+        if (Arguments.vectorizable(parameters, gradients)) {
+            VectorUpdates.momentum(parameters, gradients, velocity, learningRate, momentum, count);
+            return;
+        }
+        for (long j = 0; j < count; j++) {
+            float v = momentum * velocity.getAtIndex(FLOAT, j) + gradients.getAtIndex(FLOAT, j);
+            velocity.setAtIndex(FLOAT, j, v);
+            parameters.setAtIndex(FLOAT, j, parameters.getAtIndex(FLOAT, j) - learningRate * v);
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.runtime.Rng;
 import dev.kiln.runtime.TestArrays;
 import dev.kiln.spec.Init;
+import java.lang.foreign.MemorySegment;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +21,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 2% of the formula's (5 standard errors of a standard deviation are about 1.8%).
  */
 class InitializersTest {
+
+    /** An array as the segment the kernels take. */
+    private static MemorySegment seg(float[] values) {
+        return MemorySegment.ofArray(values);
+    }
+
 
     private static final int COUNT = 40_000;
     private static final int OFFSET = 3;
@@ -44,7 +51,7 @@ class InitializersTest {
     void drawsHaveTheDocumentedMeanAndDeviation(Init init, double scale, double bound, double deviation) {
         float[] p = TestArrays.filled(OFFSET + COUNT + 2, Float.NaN);
 
-        Initializers.fill(p, OFFSET, COUNT, init, scale, FAN_IN, FAN_OUT, new Rng(77));
+        Initializers.fill(seg(p), OFFSET, COUNT, init, scale, FAN_IN, FAN_OUT, new Rng(77));
 
         double sum = 0;
         double squares = 0;
@@ -72,7 +79,7 @@ class InitializersTest {
     void zerosFillsExactlyTheRange() {
         float[] p = TestArrays.filled(OFFSET + 5 + 2, Float.NaN);
 
-        Initializers.zeros(p, OFFSET, 5);
+        Initializers.zeros(seg(p), OFFSET, 5);
 
         for (int j = OFFSET; j < OFFSET + 5; j++) {
             assertEquals(0f, p[j]);
@@ -84,7 +91,7 @@ class InitializersTest {
     void zerosInitIsZeros() {
         float[] p = TestArrays.filled(OFFSET + 4 + 2, Float.NaN);
 
-        Initializers.fill(p, OFFSET, 4, Init.ZEROS, 0, FAN_IN, FAN_OUT, new Rng(1));
+        Initializers.fill(seg(p), OFFSET, 4, Init.ZEROS, 0, FAN_IN, FAN_OUT, new Rng(1));
 
         assertArrayEquals(new float[] {Float.NaN, Float.NaN, Float.NaN, 0, 0, 0, 0, Float.NaN, Float.NaN}, p);
     }
@@ -94,8 +101,8 @@ class InitializersTest {
         float[] first = new float[50];
         float[] second = new float[50];
 
-        Initializers.fill(first, 0, 50, Init.HE_NORMAL, 0, 10, 5, new Rng(5));
-        Initializers.fill(second, 0, 50, Init.HE_NORMAL, 0, 10, 5, new Rng(5));
+        Initializers.fill(seg(first), 0, 50, Init.HE_NORMAL, 0, 10, 5, new Rng(5));
+        Initializers.fill(seg(second), 0, 50, Init.HE_NORMAL, 0, 10, 5, new Rng(5));
 
         assertArrayEquals(first, second);
     }
@@ -103,7 +110,7 @@ class InitializersTest {
     @Test
     void autoMustBeResolvedFirst() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Initializers.fill(new float[4], 0, 4, Init.AUTO, 0, 2, 2, new Rng(1)));
+                () -> Initializers.fill(seg(new float[4]), 0, 4, Init.AUTO, 0, 2, 2, new Rng(1)));
 
         assertEquals("Init.AUTO must be resolved to a concrete scheme before filling (NetworkSpec.initOf)",
                 e.getMessage());
@@ -112,7 +119,7 @@ class InitializersTest {
     @Test
     void aNegativeScaleIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Initializers.fill(new float[4], 0, 4, Init.NORMAL, -1, 2, 2, new Rng(1)));
+                () -> Initializers.fill(seg(new float[4]), 0, 4, Init.NORMAL, -1, 2, 2, new Rng(1)));
 
         assertEquals("NORMAL: scale = -1.0 must be finite and not negative", e.getMessage());
     }
@@ -120,7 +127,7 @@ class InitializersTest {
     @Test
     void aNonPositiveFanIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Initializers.fill(new float[4], 0, 4, Init.XAVIER_UNIFORM, 0, 2, 0, new Rng(1)));
+                () -> Initializers.fill(seg(new float[4]), 0, 4, Init.XAVIER_UNIFORM, 0, 2, 0, new Rng(1)));
 
         assertEquals("XAVIER_UNIFORM: fanOut = 0 must be positive", e.getMessage());
     }

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.kiln.runtime.Memory;
 import dev.kiln.runtime.Parameter;
 import dev.kiln.runtime.Rng;
+import dev.kiln.runtime.TestArrays;
 import dev.kiln.runtime.init.Initializers;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
@@ -15,6 +17,7 @@ import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.Loss;
 import dev.kiln.spec.NetworkSpec;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,8 +38,8 @@ class InterpreterLayoutTest {
                         new Parameter("out.weight", 80, List.of(3, 16)),
                         new Parameter("out.bias", 128, List.of(3))),
                 model.parameterLayout());
-        assertEquals(131, model.parameters().length);
-        assertEquals(131, model.gradients().length);
+        assertEquals(131, (int) Memory.floats(model.parameters()));
+        assertEquals(131, (int) Memory.floats(model.gradients()));
         assertEquals(4, model.inputSize());
         assertEquals(3, model.outputSize());
         assertEquals(128, model.maxBatch());
@@ -52,7 +55,7 @@ class InterpreterLayoutTest {
                 layout.stream().map(Parameter::name).toList());
         assertEquals(List.of(0, 20, 24, 36, 39, 51, 63), layout.stream().map(Parameter::offset).toList());
         assertEquals(List.of(3, 4), layout.get(5).shape());
-        assertEquals(model.parameters().length, layout.getLast().offset() + layout.getLast().size());
+        assertEquals((int) Memory.floats(model.parameters()), layout.getLast().offset() + layout.getLast().size());
     }
 
     @Test
@@ -68,26 +71,26 @@ class InterpreterLayoutTest {
     @Test
     void aNewModelIsZeroAndASeededOneIsInitialized() {
         InterpretedModel zero = Interpreter.of(Networks.FUSED_SOFTMAX);
-        for (float p : zero.parameters()) {
+        for (float p : TestArrays.floats(zero.parameters())) {
             assertEquals(0f, p);
         }
         InterpretedModel seeded = Interpreter.of(Networks.FUSED_SOFTMAX, 42);
         zero.initialize(42);
-        assertArrayEquals(seeded.parameters(), zero.parameters());
+        assertArrayEquals(TestArrays.floats(seeded.parameters()), TestArrays.floats(zero.parameters()));
         zero.initialize(43);
-        assertFalse(Arrays.equals(seeded.parameters(), zero.parameters()), "another seed, other weights");
-        assertNotEquals(0f, seeded.parameters()[0]);
+        assertFalse(Arrays.equals(TestArrays.floats(seeded.parameters()), TestArrays.floats(zero.parameters())), "another seed, other weights");
+        assertNotEquals(0f, seeded.parameters().getAtIndex(Memory.FLOAT, 0));
     }
 
     @Test
     void initializationResetsBiasesToZero() {
         InterpretedModel model = Interpreter.of(Networks.IRIS);
-        Arrays.fill(model.parameters(), 1f);
+        Memory.copy(filled(Memory.floats(model.parameters()), 1f), 0, model.parameters(), 0, (int) Memory.floats(model.parameters()));
         model.initialize(7);
         for (Parameter p : model.parameterLayout()) {
             if (p.name().endsWith(".bias")) {
                 for (int k = 0; k < p.size(); k++) {
-                    assertEquals(0f, model.parameters()[p.offset() + k], p.name());
+                    assertEquals(0f, model.parameters().getAtIndex(Memory.FLOAT, p.offset() + k), p.name());
                 }
             }
         }
@@ -113,30 +116,30 @@ class InterpreterLayoutTest {
                 Networks.activation(Activation.TANH, "Inits.beforeTanh"),
                 Networks.dense(2, Init.AUTO, "Inits.last"));
         long seed = 2024;
-        float[] expected = new float[Interpreter.of(spec).parameters().length];
+        float[] expected = new float[(int) Memory.floats(Interpreter.of(spec).parameters())];
         Rng rng = new Rng(seed);
-        Initializers.fill(expected, 0, 12, Init.ZEROS, 0.01, 3, 4, rng);
-        Initializers.zeros(expected, 12, 4);
-        Initializers.fill(expected, 16, 20, Init.UNIFORM, 0.3, 4, 5, rng);
-        Initializers.zeros(expected, 36, 5);
-        Initializers.fill(expected, 41, 10, Init.NORMAL, 0.2, 5, 2, rng);
-        Initializers.fill(expected, 51, 12, Init.XAVIER_UNIFORM, 0.01, 2, 6, rng);
-        Initializers.zeros(expected, 63, 6);
-        Initializers.fill(expected, 69, 18, Init.XAVIER_NORMAL, 0.01, 6, 3, rng);
-        Initializers.zeros(expected, 87, 3);
-        Initializers.fill(expected, 90, 12, Init.HE_UNIFORM, 0.01, 3, 4, rng);
-        Initializers.zeros(expected, 102, 4);
-        Initializers.fill(expected, 106, 20, Init.HE_NORMAL, 0.01, 4, 5, rng);
-        Initializers.zeros(expected, 126, 5);
-        Initializers.fill(expected, 131, 20, Init.HE_NORMAL, 0.01, 5, 4, rng);      // AUTO before ELU
-        Initializers.zeros(expected, 151, 4);
-        Initializers.fill(expected, 155, 12, Init.XAVIER_UNIFORM, 0.01, 4, 3, rng); // AUTO before tanh
-        Initializers.zeros(expected, 167, 3);
-        Initializers.fill(expected, 170, 6, Init.XAVIER_UNIFORM, 0.01, 3, 2, rng);  // AUTO, last
-        Initializers.zeros(expected, 176, 2);
+        Initializers.fill(MemorySegment.ofArray(expected), 0, 12, Init.ZEROS, 0.01, 3, 4, rng);
+        Initializers.zeros(MemorySegment.ofArray(expected), 12, 4);
+        Initializers.fill(MemorySegment.ofArray(expected), 16, 20, Init.UNIFORM, 0.3, 4, 5, rng);
+        Initializers.zeros(MemorySegment.ofArray(expected), 36, 5);
+        Initializers.fill(MemorySegment.ofArray(expected), 41, 10, Init.NORMAL, 0.2, 5, 2, rng);
+        Initializers.fill(MemorySegment.ofArray(expected), 51, 12, Init.XAVIER_UNIFORM, 0.01, 2, 6, rng);
+        Initializers.zeros(MemorySegment.ofArray(expected), 63, 6);
+        Initializers.fill(MemorySegment.ofArray(expected), 69, 18, Init.XAVIER_NORMAL, 0.01, 6, 3, rng);
+        Initializers.zeros(MemorySegment.ofArray(expected), 87, 3);
+        Initializers.fill(MemorySegment.ofArray(expected), 90, 12, Init.HE_UNIFORM, 0.01, 3, 4, rng);
+        Initializers.zeros(MemorySegment.ofArray(expected), 102, 4);
+        Initializers.fill(MemorySegment.ofArray(expected), 106, 20, Init.HE_NORMAL, 0.01, 4, 5, rng);
+        Initializers.zeros(MemorySegment.ofArray(expected), 126, 5);
+        Initializers.fill(MemorySegment.ofArray(expected), 131, 20, Init.HE_NORMAL, 0.01, 5, 4, rng);      // AUTO before ELU
+        Initializers.zeros(MemorySegment.ofArray(expected), 151, 4);
+        Initializers.fill(MemorySegment.ofArray(expected), 155, 12, Init.XAVIER_UNIFORM, 0.01, 4, 3, rng); // AUTO before tanh
+        Initializers.zeros(MemorySegment.ofArray(expected), 167, 3);
+        Initializers.fill(MemorySegment.ofArray(expected), 170, 6, Init.XAVIER_UNIFORM, 0.01, 3, 2, rng);  // AUTO, last
+        Initializers.zeros(MemorySegment.ofArray(expected), 176, 2);
         assertEquals(178, expected.length);
 
-        assertArrayEquals(expected, Interpreter.of(spec, seed).parameters());
+        assertArrayEquals(expected, TestArrays.floats(Interpreter.of(spec, seed).parameters()));
     }
 
     @Test
@@ -152,5 +155,11 @@ class InterpreterLayoutTest {
                 + " skips that layer", fused.lines().toList().getLast());
         assertEquals("  loss: NONE (forward only)",
                 Interpreter.of(Networks.INFERENCE).toString().lines().toList().getLast());
+    }
+
+    private static float[] filled(long length, float value) {
+        float[] values = new float[(int) length];
+        Arrays.fill(values, value);
+        return values;
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.ThreadMXBean;
+import dev.kiln.runtime.Memory;
+import dev.kiln.runtime.TestArrays;
 import dev.kiln.runtime.data.Csv;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.Split;
@@ -79,15 +81,15 @@ class InterpreterTrainingTest {
         model.forward(x, 0, 2);
         model.loss(t, 0);
         model.backward();
-        float[] once = model.gradients().clone();
+        float[] once = TestArrays.floats(model.gradients());
         model.forward(x, 0, 2);
         model.loss(t, 0);
         model.backward();
         for (int k = 0; k < once.length; k++) {
-            assertEquals(2 * once[k], model.gradients()[k], 1e-6f + 1e-5f * Math.abs(once[k]));
+            assertEquals(2 * once[k], model.gradients().getAtIndex(Memory.FLOAT, k), 1e-6f + 1e-5f * Math.abs(once[k]));
         }
         model.zeroGradients();
-        for (float g : model.gradients()) {
+        for (float g : TestArrays.floats(model.gradients())) {
             assertEquals(0f, g);
         }
     }

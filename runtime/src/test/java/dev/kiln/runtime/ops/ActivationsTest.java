@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.runtime.Rng;
 import dev.kiln.runtime.TestArrays;
+import java.lang.foreign.MemorySegment;
 import java.util.function.DoubleUnaryOperator;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -26,6 +27,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * inputs keep {@code |x| >= 1e-3}, away from the kinks at 0.
  */
 class ActivationsTest {
+
+    /** An array as the segment the kernels take. */
+    private static MemorySegment seg(float[] values) {
+        return MemorySegment.ofArray(values);
+    }
+
 
     private static final int X_OFF = 3;
     private static final float LEAK = 0.1f;
@@ -51,22 +58,22 @@ class ActivationsTest {
 
     static Stream<Elementwise> functions() {
         return Stream.of(
-                new Elementwise("identity", Activations::identityForward, Activations::identityBackward, v -> v),
-                new Elementwise("sigmoid", Activations::sigmoidForward, Activations::sigmoidBackward,
+                new Elementwise("identity", (x, xOff, y, n) -> Activations.identityForward(seg(x), xOff, seg(y), 0, n), (x, xOff, y, dy, dx, n) -> Activations.identityBackward(seg(x), xOff, seg(y), 0, seg(dy), 0, seg(dx), 0, n), v -> v),
+                new Elementwise("sigmoid", (x, xOff, y, n) -> Activations.sigmoidForward(seg(x), xOff, seg(y), 0, n), (x, xOff, y, dy, dx, n) -> Activations.sigmoidBackward(seg(x), xOff, seg(y), 0, seg(dy), 0, seg(dx), 0, n),
                         v -> 1 / (1 + Math.exp(-v))),
-                new Elementwise("tanh", Activations::tanhForward, Activations::tanhBackward, Math::tanh),
-                new Elementwise("relu", Activations::reluForward, Activations::reluBackward, v -> Math.max(0, v)),
+                new Elementwise("tanh", (x, xOff, y, n) -> Activations.tanhForward(seg(x), xOff, seg(y), 0, n), (x, xOff, y, dy, dx, n) -> Activations.tanhBackward(seg(x), xOff, seg(y), 0, seg(dy), 0, seg(dx), 0, n), Math::tanh),
+                new Elementwise("relu", (x, xOff, y, n) -> Activations.reluForward(seg(x), xOff, seg(y), 0, n), (x, xOff, y, dy, dx, n) -> Activations.reluBackward(seg(x), xOff, seg(y), 0, seg(dy), 0, seg(dx), 0, n), v -> Math.max(0, v)),
                 new Elementwise("leakyRelu(0.1)",
-                        (x, xOff, y, n) -> Activations.leakyReluForward(x, xOff, y, n, LEAK),
-                        (x, xOff, y, dy, dx, n) -> Activations.leakyReluBackward(x, xOff, y, dy, dx, n, LEAK),
+                        (x, xOff, y, n) -> Activations.leakyReluForward(seg(x), xOff, seg(y), 0, n, LEAK),
+                        (x, xOff, y, dy, dx, n) -> Activations.leakyReluBackward(seg(x), xOff, seg(y), 0, seg(dy), 0, seg(dx), 0, n, LEAK),
                         v -> v > 0 ? v : LEAK * v),
                 new Elementwise("elu(0.7)",
-                        (x, xOff, y, n) -> Activations.eluForward(x, xOff, y, n, ELU_ALPHA),
-                        (x, xOff, y, dy, dx, n) -> Activations.eluBackward(x, xOff, y, dy, dx, n, ELU_ALPHA),
+                        (x, xOff, y, n) -> Activations.eluForward(seg(x), xOff, seg(y), 0, n, ELU_ALPHA),
+                        (x, xOff, y, dy, dx, n) -> Activations.eluBackward(seg(x), xOff, seg(y), 0, seg(dy), 0, seg(dx), 0, n, ELU_ALPHA),
                         v -> v > 0 ? v : ELU_ALPHA * Math.expm1(v)),
                 new Elementwise("elu(1)",
-                        (x, xOff, y, n) -> Activations.eluForward(x, xOff, y, n, 1f),
-                        (x, xOff, y, dy, dx, n) -> Activations.eluBackward(x, xOff, y, dy, dx, n, 1f),
+                        (x, xOff, y, n) -> Activations.eluForward(seg(x), xOff, seg(y), 0, n, 1f),
+                        (x, xOff, y, dy, dx, n) -> Activations.eluBackward(seg(x), xOff, seg(y), 0, seg(dy), 0, seg(dx), 0, n, 1f),
                         v -> v > 0 ? v : Math.expm1(v)));
     }
 
@@ -139,11 +146,11 @@ class ActivationsTest {
         float[] dy = {2f};
         float[] dx = new float[1];
 
-        Activations.reluBackward(zero, 0, new float[1], dy, dx, 1);
+        Activations.reluBackward(seg(zero), 0, seg(new float[1]), 0, seg(dy), 0, seg(dx), 0, 1);
         assertEquals(0f, dx[0], "ReLU'(0)");
-        Activations.leakyReluBackward(zero, 0, new float[1], dy, dx, 1, LEAK);
+        Activations.leakyReluBackward(seg(zero), 0, seg(new float[1]), 0, seg(dy), 0, seg(dx), 0, 1, LEAK);
         assertEquals(LEAK * 2f, dx[0], "leaky ReLU'(0)");
-        Activations.eluBackward(zero, 0, new float[1], dy, dx, 1, ELU_ALPHA);
+        Activations.eluBackward(seg(zero), 0, seg(new float[1]), 0, seg(dy), 0, seg(dx), 0, 1, ELU_ALPHA);
         assertEquals(ELU_ALPHA * 2f, dx[0], 1e-7f, "ELU'(0) = alpha");
     }
 
@@ -153,7 +160,7 @@ class ActivationsTest {
         float[] x = TestArrays.uniform(new Rng(batch + 10L * width), X_OFF + batch * width, 5);
         float[] y = TestArrays.filled(batch * width + 1, Float.NaN);
 
-        Activations.softmaxForward(x, X_OFF, y, batch, width);
+        Activations.softmaxForward(seg(x), X_OFF, seg(y), 0, batch, width);
 
         assertForward("softmax", y, 0, softmax(toDouble(x, X_OFF, batch * width), batch, width));
         assertEquals(Float.NaN, y[batch * width], "y beyond the batch must stay untouched");
@@ -166,10 +173,10 @@ class ActivationsTest {
         float[] x = TestArrays.uniform(rng, X_OFF + batch * width, 3);
         float[] r = TestArrays.uniform(rng, batch * width, 1);
         float[] y = new float[batch * width];
-        Activations.softmaxForward(x, X_OFF, y, batch, width);
+        Activations.softmaxForward(seg(x), X_OFF, seg(y), 0, batch, width);
         float[] dx = TestArrays.filled(batch * width, Float.NaN);
 
-        Activations.softmaxBackward(x, X_OFF, y, r, dx, batch, width);
+        Activations.softmaxBackward(seg(x), X_OFF, seg(y), 0, seg(r), 0, seg(dx), 0, batch, width);
 
         assertGradient("softmax", dx, 0, numericGradient(v -> weightedSum(r, softmax(v, batch, width)),
                 toDouble(x, X_OFF, batch * width)));
@@ -180,7 +187,7 @@ class ActivationsTest {
         float[] x = {1000f, 999f, -1000f, 1000f, 1000f, 1000f};
         float[] y = new float[6];
 
-        Activations.softmaxForward(x, 0, y, 2, 3);
+        Activations.softmaxForward(seg(x), 0, seg(y), 0, 2, 3);
 
         double e = Math.exp(-1);
         assertForward("softmax", y, 0, new double[] {1 / (1 + e), e / (1 + e), 0, 1 / 3.0, 1 / 3.0, 1 / 3.0});

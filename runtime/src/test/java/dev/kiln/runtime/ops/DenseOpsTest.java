@@ -12,6 +12,7 @@ import dev.kiln.runtime.Rng;
 import dev.kiln.runtime.TestArrays;
 import dev.kiln.runtime.blas.Blas;
 import dev.kiln.runtime.blas.JavaBlas;
+import java.lang.foreign.MemorySegment;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -24,6 +25,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * different offsets of theirs, so that mixing up offsets fails.
  */
 class DenseOpsTest {
+
+    /** An array as the segment the kernels take. */
+    private static MemorySegment seg(float[] values) {
+        return MemorySegment.ofArray(values);
+    }
+
 
     private static final Blas BLAS = new JavaBlas();
 
@@ -41,11 +48,11 @@ class DenseOpsTest {
                     TestArrays.uniform(rng, GW_OFF + weights + biases + 2, 1.0));
         }
 
-        int bOff() {
+        long bOff() {
             return bias ? W_OFF + in * out : DenseOps.NO_BIAS;
         }
 
-        int gbOff() {
+        long gbOff() {
             return bias ? GW_OFF + in * out : DenseOps.NO_BIAS;
         }
 
@@ -73,7 +80,7 @@ class DenseOpsTest {
         }
 
         double[] b() {
-            return bias ? toDouble(p, bOff(), out) : new double[0];
+            return bias ? toDouble(p, (int) bOff(), out) : new double[0];
         }
     }
 
@@ -91,7 +98,8 @@ class DenseOpsTest {
         Layer layer = Layer.random(batch, in, out, bias, new Rng(batch * 100 + in * 10 + out));
         float[] y = TestArrays.filled(batch * out + 2, Float.NaN);
 
-        DenseOps.forward(BLAS, layer.x(), Layer.X_OFF, layer.p(), Layer.W_OFF, layer.bOff(), y, batch, in, out);
+        DenseOps.forward(BLAS, seg(layer.x()), Layer.X_OFF, seg(layer.p()), Layer.W_OFF, layer.bOff(), seg(y), 0,
+                batch, in, out);
 
         assertForward("y", y, 0, layer.reference(layer.xs(), layer.w(), layer.b()));
         assertEquals(Float.NaN, y[batch * out], "y beyond batch * out must stay untouched");
@@ -106,8 +114,8 @@ class DenseOpsTest {
         float[] gBefore = layer.g().clone();
         float[] dx = TestArrays.filled(batch * in, Float.NaN);
 
-        DenseOps.backward(BLAS, layer.x(), Layer.X_OFF, layer.p(), Layer.W_OFF, r, layer.g(), Layer.GW_OFF,
-                layer.gbOff(), dx, batch, in, out);
+        DenseOps.backward(BLAS, seg(layer.x()), Layer.X_OFF, seg(layer.p()), Layer.W_OFF, seg(r), 0, seg(layer.g()),
+                Layer.GW_OFF, layer.gbOff(), seg(dx), 0, batch, in, out);
 
         double[] xs = layer.xs();
         double[] w = layer.w();
@@ -117,7 +125,7 @@ class DenseOpsTest {
         assertGradient("dW (added to g)", difference(layer.g(), gBefore), Layer.GW_OFF,
                 numericGradient(v -> weightedSum(r, layer.reference(xs, v, b)), w));
         if (bias) {
-            assertGradient("db (added to g)", difference(layer.g(), gBefore), layer.gbOff(),
+            assertGradient("db (added to g)", difference(layer.g(), gBefore), (int) layer.gbOff(),
                     numericGradient(v -> weightedSum(r, layer.reference(xs, w, v)), b));
         }
         int end = Layer.GW_OFF + in * out + (bias ? out : 0);
@@ -137,10 +145,10 @@ class DenseOpsTest {
         float[] r = TestArrays.uniform(rng, batch * out, 1.0);
         Layer twin = new Layer(batch, in, out, bias, layer.x().clone(), layer.p().clone(), layer.g().clone());
 
-        DenseOps.backward(BLAS, layer.x(), Layer.X_OFF, layer.p(), Layer.W_OFF, r, layer.g(), Layer.GW_OFF,
-                layer.gbOff(), null, batch, in, out);
-        DenseOps.backward(BLAS, twin.x(), Layer.X_OFF, twin.p(), Layer.W_OFF, r, twin.g(), Layer.GW_OFF,
-                twin.gbOff(), new float[batch * in], batch, in, out);
+        DenseOps.backward(BLAS, seg(layer.x()), Layer.X_OFF, seg(layer.p()), Layer.W_OFF, seg(r), 0, seg(layer.g()),
+                Layer.GW_OFF, layer.gbOff(), null, 0, batch, in, out);
+        DenseOps.backward(BLAS, seg(twin.x()), Layer.X_OFF, seg(twin.p()), Layer.W_OFF, seg(r), 0, seg(twin.g()),
+                Layer.GW_OFF, twin.gbOff(), seg(new float[batch * in]), 0, batch, in, out);
 
         assertArrayEquals(twin.g(), layer.g());
     }

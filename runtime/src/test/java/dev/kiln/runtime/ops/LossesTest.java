@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kiln.runtime.Rng;
 import dev.kiln.runtime.TestArrays;
+import java.lang.foreign.MemorySegment;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,6 +22,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * values, and logits of magnitude 1000.
  */
 class LossesTest {
+
+    /** An array as the segment the kernels take. */
+    private static MemorySegment seg(float[] values) {
+        return MemorySegment.ofArray(values);
+    }
+
 
     private static final int Z_OFF = 2;
     private static final int T_OFF = 5;
@@ -46,12 +53,12 @@ class LossesTest {
     enum TargetKind { REAL, PROBABILITY, ONE_HOT, UNNORMALIZED }
 
     static Stream<Arguments> cases() {
-        Case mse = new Case("mse", Losses::meanSquaredError, LossesTest::meanSquaredError, TargetKind.REAL);
-        Case bce = new Case("bce", Losses::binaryCrossEntropyWithLogits, LossesTest::binaryCrossEntropy,
+        Case mse = new Case("mse", (z, zOff, t, tOff, d, batch, width) -> Losses.meanSquaredError(seg(z), zOff, seg(t), tOff, seg(d), 0, batch, width), LossesTest::meanSquaredError, TargetKind.REAL);
+        Case bce = new Case("bce", (z, zOff, t, tOff, d, batch, width) -> Losses.binaryCrossEntropyWithLogits(seg(z), zOff, seg(t), tOff, seg(d), 0, batch, width), LossesTest::binaryCrossEntropy,
                 TargetKind.PROBABILITY);
-        Case ce = new Case("softmax ce", Losses::softmaxCrossEntropyWithLogits, LossesTest::softmaxCrossEntropy,
+        Case ce = new Case("softmax ce", (z, zOff, t, tOff, d, batch, width) -> Losses.softmaxCrossEntropyWithLogits(seg(z), zOff, seg(t), tOff, seg(d), 0, batch, width), LossesTest::softmaxCrossEntropy,
                 TargetKind.ONE_HOT);
-        Case ceSoft = new Case("softmax ce, unnormalized targets", Losses::softmaxCrossEntropyWithLogits,
+        Case ceSoft = new Case("softmax ce, unnormalized targets", (z, zOff, t, tOff, d, batch, width) -> Losses.softmaxCrossEntropyWithLogits(seg(z), zOff, seg(t), tOff, seg(d), 0, batch, width),
                 LossesTest::softmaxCrossEntropy, TargetKind.UNNORMALIZED);
         int[][] shapes = {{1, 1}, {1, 4}, {3, 1}, {5, 3}, {4, 10}};
         return Stream.of(mse, bce, ce, ceSoft)
@@ -81,7 +88,7 @@ class LossesTest {
     void meanSquaredErrorByHand() {
         float[] d = new float[2];
 
-        float loss = Losses.meanSquaredError(new float[] {1, 2}, 0, new float[] {0, 4}, 0, d, 1, 2);
+        float loss = Losses.meanSquaredError(seg(new float[] {1, 2}), 0, seg(new float[] {0, 4}), 0, seg(d), 0, 1, 2);
 
         assertEquals(2.5f, loss);
         assertArrayEquals(new float[] {1, -2}, d);
@@ -91,7 +98,7 @@ class LossesTest {
     void binaryCrossEntropyByHand() {
         float[] d = new float[2];
 
-        float loss = Losses.binaryCrossEntropyWithLogits(new float[] {0, 0}, 0, new float[] {1, 0}, 0, d, 2, 1);
+        float loss = Losses.binaryCrossEntropyWithLogits(seg(new float[] {0, 0}), 0, seg(new float[] {1, 0}), 0, seg(d), 0, 2, 1);
 
         assertEquals((float) Math.log(2), loss, 1e-7f);
         assertArrayEquals(new float[] {-0.25f, 0.25f}, d);
@@ -101,8 +108,7 @@ class LossesTest {
     void softmaxCrossEntropyByHand() {
         float[] d = new float[4];
 
-        float loss = Losses.softmaxCrossEntropyWithLogits(
-                new float[] {0, 0, 0, (float) Math.log(3)}, 0, new float[] {1, 0, 0, 1}, 0, d, 2, 2);
+        float loss = Losses.softmaxCrossEntropyWithLogits(seg(new float[] {0, 0, 0, (float) Math.log(3)}), 0, seg(new float[] {1, 0, 0, 1}), 0, seg(d), 0, 2, 2);
 
         // row 0: softmax (1/2, 1/2), loss log 2; row 1: softmax (1/4, 3/4), loss log(4/3)
         assertEquals((float) ((Math.log(2) + Math.log(4.0 / 3)) / 2), loss, 1e-7f);
@@ -113,8 +119,7 @@ class LossesTest {
     void binaryCrossEntropyIsStableForLogitsOf1000() {
         float[] d = new float[4];
 
-        float loss = Losses.binaryCrossEntropyWithLogits(
-                new float[] {1000, 1000, -1000, -1000}, 0, new float[] {1, 0, 1, 0}, 0, d, 4, 1);
+        float loss = Losses.binaryCrossEntropyWithLogits(seg(new float[] {1000, 1000, -1000, -1000}), 0, seg(new float[] {1, 0, 1, 0}), 0, seg(d), 0, 4, 1);
 
         // per value: 0, 1000, 1000, 0
         assertEquals(500f, loss);
@@ -125,8 +130,7 @@ class LossesTest {
     void softmaxCrossEntropyIsStableForLogitsOf1000() {
         float[] d = new float[6];
 
-        float loss = Losses.softmaxCrossEntropyWithLogits(
-                new float[] {1000, 0, -1000, 1000, 1000, -1000}, 0, new float[] {0, 1, 0, 1, 0, 0}, 0, d, 2, 3);
+        float loss = Losses.softmaxCrossEntropyWithLogits(seg(new float[] {1000, 0, -1000, 1000, 1000, -1000}), 0, seg(new float[] {0, 1, 0, 1, 0, 0}), 0, seg(d), 0, 2, 3);
 
         // row 0: log-sum-exp 1000, loss 1000; row 1: log-sum-exp 1000 + log 2, loss log 2
         assertEquals((float) ((1000 + Math.log(2)) / 2), loss);

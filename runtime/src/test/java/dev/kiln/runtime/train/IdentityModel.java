@@ -7,6 +7,7 @@ import dev.kiln.runtime.ops.Losses;
 import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.Loss;
 import dev.kiln.spec.NetworkSpec;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 /**
@@ -53,13 +54,13 @@ final class IdentityModel implements Model {
     }
 
     @Override
-    public float[] parameters() {
-        return new float[0];
+    public MemorySegment parameters() {
+        return MemorySegment.ofArray(new float[0]);
     }
 
     @Override
-    public float[] gradients() {
-        return new float[0];
+    public MemorySegment gradients() {
+        return MemorySegment.ofArray(new float[0]);
     }
 
     @Override
@@ -77,7 +78,8 @@ final class IdentityModel implements Model {
     @Override
     public float loss(float[] target, int offset) {
         Checks.targetArguments(spec.name(), target, offset, batch, width);
-        return Losses.meanSquaredError(outputs, 0, target, offset, new float[batch * width], batch, width);
+        return Losses.meanSquaredError(MemorySegment.ofArray(outputs), 0, MemorySegment.ofArray(target), offset,
+                MemorySegment.ofArray(new float[batch * width]), 0, batch, width);
     }
 
     @Override

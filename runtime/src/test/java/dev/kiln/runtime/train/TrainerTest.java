@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.runtime.Model;
 import dev.kiln.runtime.data.Csv;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.Split;
@@ -32,7 +33,7 @@ class TrainerTest {
 
     @Test
     void learnsIris() {
-        TinyMlp model = new TinyMlp(4, 8, 3, Loss.SOFTMAX_CROSS_ENTROPY, 32);
+        Model model = TinyMlp.of(4, 8, 3, Loss.SOFTMAX_CROSS_ENTROPY, 32);
         model.initialize(1);
 
         History history = Trainer.of(model).optimizer(new Adam(0.02f)).batchSize(16).epochs(60).seed(42)
@@ -55,7 +56,7 @@ class TrainerTest {
 
     @Test
     void listenersHearEveryEpochInOrder() {
-        TinyMlp model = new TinyMlp(4, 3, 3, Loss.SOFTMAX_CROSS_ENTROPY, 32);
+        Model model = TinyMlp.of(4, 3, 3, Loss.SOFTMAX_CROSS_ENTROPY, 32);
         model.initialize(1);
         List<Integer> heard = new ArrayList<>();
 
@@ -72,7 +73,7 @@ class TrainerTest {
     @Test
     void regressionHasNoAccuracy() {
         Dataset data = Dataset.regression(new float[][] {{0}, {1}, {2}, {3}}, new float[][] {{0}, {2}, {4}, {6}});
-        TinyMlp model = new TinyMlp(1, 4, 1, Loss.MSE, 4);
+        Model model = TinyMlp.of(1, 4, 1, Loss.MSE, 4);
         model.initialize(3);
 
         EpochStats stats = Trainer.of(model).optimizer(new Adam(0.01f)).epochs(2).fit(data, data).last();
@@ -99,7 +100,7 @@ class TrainerTest {
     @Test
     void aDivergingRunStopsAtTheFirstNonFiniteLoss() {
         Dataset data = Dataset.regression(new float[][] {{1}, {2}, {3}, {4}}, new float[][] {{10}, {20}, {30}, {40}});
-        TinyMlp model = new TinyMlp(1, 4, 1, Loss.MSE, 4);
+        Model model = TinyMlp.of(1, 4, 1, Loss.MSE, 4);
         model.initialize(3);
         Trainer trainer = Trainer.of(model).optimizer(new Sgd(1e30f)).batchSize(2).epochs(5);
 
@@ -111,7 +112,7 @@ class TrainerTest {
 
     @Test
     void aBatchLargerThanMaxBatchIsRejected() {
-        Trainer trainer = Trainer.of(new TinyMlp(4, 3, 3, Loss.SOFTMAX_CROSS_ENTROPY, 32));
+        Trainer trainer = Trainer.of(TinyMlp.of(4, 3, 3, Loss.SOFTMAX_CROSS_ENTROPY, 32));
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trainer.batchSize(33));
 
@@ -121,8 +122,8 @@ class TrainerTest {
 
     @Test
     void dataThatDoesNotFitTheModelIsRejected() {
-        Trainer trainer = Trainer.of(new TinyMlp(5, 3, 3, Loss.SOFTMAX_CROSS_ENTROPY, 32)).optimizer(new Sgd(0.1f));
-        Trainer wrongOutputs = Trainer.of(new TinyMlp(4, 3, 2, Loss.SOFTMAX_CROSS_ENTROPY, 32))
+        Trainer trainer = Trainer.of(TinyMlp.of(5, 3, 3, Loss.SOFTMAX_CROSS_ENTROPY, 32)).optimizer(new Sgd(0.1f));
+        Trainer wrongOutputs = Trainer.of(TinyMlp.of(4, 3, 2, Loss.SOFTMAX_CROSS_ENTROPY, 32))
                 .optimizer(new Sgd(0.1f));
 
         assertEquals("Tiny: the training data has 4 features per sample, but the network takes 5",
@@ -135,7 +136,7 @@ class TrainerTest {
 
     @Test
     void anOptimizerIsRequired() {
-        Trainer trainer = Trainer.of(new TinyMlp(4, 3, 3, Loss.SOFTMAX_CROSS_ENTROPY, 32));
+        Trainer trainer = Trainer.of(TinyMlp.of(4, 3, 3, Loss.SOFTMAX_CROSS_ENTROPY, 32));
 
         assertEquals("no optimizer: call optimizer(...), e.g. optimizer(new Adam(0.001f)), before fit",
                 assertThrows(IllegalStateException.class, () -> trainer.fit(iris.train())).getMessage());
@@ -143,14 +144,14 @@ class TrainerTest {
 
     @Test
     void epochsMustBePositive() {
-        Trainer trainer = Trainer.of(new TinyMlp(4, 3, 3, Loss.SOFTMAX_CROSS_ENTROPY, 32));
+        Trainer trainer = Trainer.of(TinyMlp.of(4, 3, 3, Loss.SOFTMAX_CROSS_ENTROPY, 32));
 
         assertEquals("epochs = 0 must be positive",
                 assertThrows(IllegalArgumentException.class, () -> trainer.epochs(0)).getMessage());
     }
 
     private static History run(long seed) {
-        TinyMlp model = new TinyMlp(4, 5, 3, Loss.SOFTMAX_CROSS_ENTROPY, 32);
+        Model model = TinyMlp.of(4, 5, 3, Loss.SOFTMAX_CROSS_ENTROPY, 32);
         model.initialize(1);
         return Trainer.of(model).optimizer(new Sgd(0.05f, 0.9f)).batchSize(8).epochs(3).seed(seed).fit(iris.train());
     }
