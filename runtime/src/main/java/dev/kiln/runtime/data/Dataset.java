@@ -50,6 +50,44 @@ public final class Dataset {
     }
 
     /**
+     * Samples with class labels from features already flat, {@code featureSize} values per sample, as
+     * {@link #classification(float[][], int[], int)} but taking the arrays without copying them: for
+     * loaders of large data sets that build the flat array themselves ({@link Idx}).
+     *
+     * @throws IllegalArgumentException if there are no samples, the sizes disagree, a value is not finite
+     *     or a label is out of range (naming the sample)
+     */
+    static Dataset classification(float[] features, int featureSize, int[] labels, int classes) {
+        Objects.requireNonNull(features, "features");
+        Objects.requireNonNull(labels, "labels");
+        if (labels.length == 0 || featureSize < 1) {
+            throw new IllegalArgumentException("no samples or no features: a data set needs at least one of each");
+        }
+        if ((long) labels.length * featureSize != features.length) {
+            throw new IllegalArgumentException(features.length + " feature values for " + labels.length
+                    + " samples of " + featureSize + " features");
+        }
+        if (classes < 2) {
+            throw new IllegalArgumentException("classes = " + classes + ": a classification needs at least 2");
+        }
+        float[] targets = new float[Math.multiplyExact(labels.length, classes)];
+        for (int s = 0; s < labels.length; s++) {
+            if (labels[s] < 0 || labels[s] >= classes) {
+                throw new IllegalArgumentException("sample " + s + " has label " + labels[s] + ", outside [0, "
+                        + classes + ") (samples are numbered from 0)");
+            }
+            targets[s * classes + labels[s]] = 1f;
+        }
+        for (int v = 0; v < features.length; v++) {
+            if (!Float.isFinite(features[v])) {
+                throw new IllegalArgumentException("sample " + v / featureSize + ", feature " + v % featureSize
+                        + " is " + features[v] + " (both numbered from 0); every value must be finite");
+            }
+        }
+        return new Dataset(labels.length, features, targets, labels, classes);
+    }
+
+    /**
      * Samples with labels 0 and 1 for a binary classifier with a single (sigmoid or logit) output: the
      * target of each sample is its label, one value.
      *
