@@ -1,0 +1,396 @@
+package dev.kiln.runtime.openblas;
+
+import static dev.kiln.runtime.openblas.OpenBlasBindings.CblasNoTrans;
+import static dev.kiln.runtime.openblas.OpenBlasBindings.CblasTrans;
+
+import com.google.auto.service.AutoService;
+import dev.kiln.runtime.blas.Blas;
+import dev.kiln.runtime.blas.SgemmArguments;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * {@link Blas} on OpenBLAS, called through {@code java.lang.foreign}. Registered for
+ * {@link java.util.ServiceLoader}, so {@link dev.kiln.runtime.blas.Blases#get()} picks it when this jar is
+ * on the class path and a library is found; force it or the Java kernels with {@code -Dkiln.blas=openblas}
+ * or {@code -Dkiln.blas=java}.
+ *
+ * <p><b>Loading.</b> The first {@code new OpenBlas()} of a process finds the library (see
+ * {@link OpenBlasLibrary#discover()}), applies {@value #THREADS_PROPERTY} when set, and runs a self-test:
+ * a few products (every transpose combination, odd sizes, offsets, padded rows, several alpha and beta,
+ * each through every path below) compared with {@link dev.kiln.runtime.blas.JavaBlas}. If the library
+ * is missing, or disagrees with the Java kernel beyond float rounding, the constructor throws (and
+ * {@code Blases} falls back to the Java kernels); a disagreement, or an explicit library path or a
+ * thread count that does not work, is also logged as a WARNING. The library loaded is logged once at
+ * INFO. The outcome is remembered: later constructors reuse the library, or throw again without a new
+ * attempt.
+ *
+ * <p><b>Memory.</b> Native segments go straight to {@code cblas_sgemm}. Native code cannot read the
+ * Java heap in an ordinary downcall, so {@code float[]} arrays and heap segments are copied into a
+ * per-thread native scratch area (grown when needed, never shrunk), and C is copied back; once warm,
+ * this allocates nothing, on the Java heap or natively. (A critical downcall, which can read the heap
+ * directly, was measured and is not used: see {@link #CRITICAL_MAX_WORK}.)
+ *
+ * <p><b>Safety.</b> Every call is checked by {@link SgemmArguments} and then for what native code needs
+ * in addition (offsets whose end overflows, segments that are closed, owned by another thread, or not
+ * aligned to 4 bytes) before any downcall: a bad argument is an exception naming it, never a crashed JVM.
+ * C must not overlap A or B (as in BLAS).
+ *
+ * <p><b>Threads.</b> OpenBLAS's own setting is kept (its environment variable {@code OPENBLAS_NUM_THREADS},
+ * else one thread per core) unless {@value #THREADS_PROPERTY} is set; {@link #setThreads(int)} changes it
+ * for the whole process. Products may be called from several threads at once.
+ */
+@AutoService(Blas.class)
+public final class OpenBlas implements Blas {
+
+    /** The name this backend is known by, in logs and for {@code -Dkiln.blas=openblas}. */
+    public static final String NAME = "openblas";
+
+    /** The system property that sets OpenBLAS's thread count when the library is loaded, e.g. {@code -Dkiln.openblas.threads=1}. */
+    public static final String THREADS_PROPERTY = "kiln.openblas.threads";
+
+    /**
+     * The largest product, in multiply-adds ({@code m * n * k}), on heap memory that takes a critical
+     * downcall (no copies, no thread-state transition) instead of the copies: 0, so none does. Measured
+     * with {@code CallOverheadBench}, the critical path saves 25 to 55 ns a call on products up to 16^3
+     * (about a third of their cost), 15 % at 32^3 and 17 % at 64^3, but the heap segments it needs are
+     * not removed by escape analysis, so each call allocates 200 to 340 bytes, where the copied path
+     * allocates nothing; and no safepoint can happen while it runs. Kiln sends tiny products to Java
+     * loops, not to {@link Blas}, so the copies win. Tests and the benchmark set other values through the
+     * package-private constructor.
+     */
+    static final long CRITICAL_MAX_WORK = 0;
+
+    private static final System.Logger LOG = System.getLogger(OpenBlas.class.getName());
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** The outcome of this process's first load: an {@link OpenBlasLibrary} or the exception that stopped it. */
+    private static Object processLibrary;
+
+    private final OpenBlasLibrary library;
+    private final Kernel kernel;
+    private final long criticalMaxWork;
+
+    /**
+     * The backend on this process's OpenBLAS, loaded and self-tested on the first call.
+     *
+     * @throws IllegalStateException if no OpenBLAS is found, the explicit library path does not load, the
+     *     thread setting is invalid, or the library fails its self-test (the message says which)
+     */
+    public OpenBlas() {
+        this(processLibrary());
+    }
+
+    private OpenBlas(OpenBlasLibrary library) {
+        this(library, Kernel.of(library.bindings()), CRITICAL_MAX_WORK);
+    }
+
+    /**
+     * A backend on the given kernel, with no self-test.
+     *
+     * @param library         the library whose threads {@link #threads()} reads, or null for a test kernel
+     * @param kernel          where products go once checked
+     * @param criticalMaxWork the largest {@code m * n * k} on heap memory that takes the critical path (0: none)
+     */
+    OpenBlas(OpenBlasLibrary library, Kernel kernel, long criticalMaxWork) {
+        this.library = library;
+        this.kernel = kernel;
+        this.criticalMaxWork = criticalMaxWork;
+    }
+
+    private static synchronized OpenBlasLibrary processLibrary() {
+        if (processLibrary == null) {
+            processLibrary = load();
+        }
+        if (processLibrary instanceof RuntimeException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return (OpenBlasLibrary) processLibrary;
+    }
+
+    /** Finds, configures and self-tests the library; returns it, or the exception that stopped it. */
+    private static Object load() {
+        OpenBlasLibrary library;
+        try {
+            library = OpenBlasLibrary.discover();
+        } catch (RuntimeException e) {
+            if (OpenBlasLibrary.explicitSetting() != null) {
+                LOG.log(System.Logger.Level.WARNING, e.getMessage());
+            } else {
+                LOG.log(System.Logger.Level.DEBUG, e.getMessage(), e);
+            }
+            return e;
+        }
+        try {
+            applyThreads(library, System.getProperty(THREADS_PROPERTY));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage());
+            return e;
+        }
+        try {
+            SelfTest.run(new OpenBlas(library), library.location());
+        } catch (RuntimeException e) {
+            return e; // the self-test has logged it
+        }
+        LOG.log(System.Logger.Level.INFO, "Kiln OpenBLAS: " + library + ", "
+                + library.bindings().openblas_get_num_threads() + " threads");
+        return library;
+    }
+
+    /**
+     * Sets the library's thread count from the value of {@value #THREADS_PROPERTY} (null or blank: leaves it).
+     *
+     * @throws IllegalStateException naming the property and the value when it is not a positive integer
+     */
+    static void applyThreads(OpenBlasLibrary library, String value) {
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        int threads;
+        try {
+            threads = Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            threads = 0;
+        }
+        if (threads < 1) {
+            throw new IllegalStateException(THREADS_PROPERTY + " = '" + value
+                    + "' is not a positive whole number of threads; OpenBLAS at " + library.location() + " is not used");
+        }
+        library.bindings().openblas_set_num_threads(threads);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The library this backend calls. */
+    public OpenBlasLibrary library() {
+        if (library == null) {
+            throw new IllegalStateException("this OpenBlas runs on a test kernel and has no library");
+        }
+        return library;
+    }
+
+    /** OpenBLAS's current thread count ({@code openblas_get_num_threads}). */
+    public int threads() {
+        return library().bindings().openblas_get_num_threads();
+    }
+
+    /**
+     * Sets OpenBLAS's thread count for the whole process ({@code openblas_set_num_threads}); OpenBLAS caps
+     * it at the count it was built for. Call it between products, not while another thread is in one.
+     *
+     * @param threads the number of threads OpenBLAS may use for one product, at least 1
+     * @throws IllegalArgumentException if {@code threads} is less than 1
+     */
+    public void setThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("OpenBLAS threads = " + threads + " must be at least 1");
+        }
+        library().bindings().openblas_set_num_threads(threads);
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float[] a, int aOffset, int lda,
+                      float[] b, int bOffset, int ldb,
+                      float beta, float[] c, int cOffset, int ldc) {
+        SgemmArguments.check(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            scale(beta, MemorySegment.ofArray(c), cOffset, m, n, ldc);
+            return;
+        }
+        int ta = transA ? CblasTrans : CblasNoTrans;
+        int tb = transB ? CblasTrans : CblasNoTrans;
+        if ((long) m * n * k <= criticalMaxWork && aOffset == 0 && bOffset == 0 && cOffset == 0) {
+            kernel.sgemmCritical(ta, tb, m, n, k, alpha, MemorySegment.ofArray(a), lda, MemorySegment.ofArray(b), ldb,
+                    beta, MemorySegment.ofArray(c), ldc);
+            return;
+        }
+        // copied through this thread's scratch; no segment is made for the arrays, so nothing is allocated
+        Scratch scratch = SCRATCH.get();
+        int aRows = transA ? k : m;
+        int aWidth = transA ? m : k;
+        MemorySegment na = scratch.reserve(Scratch.A, (long) aRows * aWidth * Float.BYTES);
+        pack(a, aOffset, aRows, aWidth, lda, na);
+        int bRows = transB ? n : k;
+        int bWidth = transB ? k : n;
+        MemorySegment nb = scratch.reserve(Scratch.B, (long) bRows * bWidth * Float.BYTES);
+        pack(b, bOffset, bRows, bWidth, ldb, nb);
+        MemorySegment nc = scratch.reserve(Scratch.C, (long) m * n * Float.BYTES);
+        if (beta != 0) {
+            pack(c, cOffset, m, n, ldc, nc);
+        }
+        kernel.sgemm(ta, tb, m, n, k, alpha, na, aWidth, nb, bWidth, beta, nc, n);
+        unpack(nc, c, cOffset, m, n, ldc);
+    }
+
+    /** Copies {@code rows} rows of {@code width} floats, {@code ld} apart, to {@code to} with no gaps. */
+    private static void pack(float[] from, int offset, int rows, int width, int ld, MemorySegment to) {
+        if (ld == width || rows == 1) {
+            MemorySegment.copy(from, offset, to, ValueLayout.JAVA_FLOAT, 0, rows * width);
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            MemorySegment.copy(from, offset + r * ld, to, ValueLayout.JAVA_FLOAT, (long) r * width * Float.BYTES, width);
+        }
+    }
+
+    /** The reverse of {@link #pack(float[], int, int, int, int, MemorySegment)}, leaving the gaps alone. */
+    private static void unpack(MemorySegment from, float[] to, int offset, int rows, int width, int ld) {
+        if (ld == width || rows == 1) {
+            MemorySegment.copy(from, ValueLayout.JAVA_FLOAT, 0, to, offset, rows * width);
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            MemorySegment.copy(from, ValueLayout.JAVA_FLOAT, (long) r * width * Float.BYTES, to, offset + r * ld, width);
+        }
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, MemorySegment a, long aOffset, int lda,
+                      MemorySegment b, long bOffset, int ldb,
+                      float beta, MemorySegment c, long cOffset, int ldc) {
+        SgemmArguments.check(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        requireUsable("a", "A", a, aOffset, transA ? k : m, transA ? m : k, lda);
+        requireUsable("b", "B", b, bOffset, transB ? n : k, transB ? k : n, ldb);
+        requireUsable("c", "C", c, cOffset, m, n, ldc);
+        product(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+    }
+
+    /**
+     * What native code needs beyond {@link SgemmArguments}: a live segment this thread may use, an end
+     * that is inside the segment even where {@code offset + span} would overflow, and float alignment.
+     */
+    private static void requireUsable(String name, String matrix, MemorySegment segment, long offset,
+                                      int rows, int width, int ld) {
+        if (!segment.scope().isAlive()) {
+            throw new IllegalStateException("sgemm: " + name + " is not alive: the arena that allocated it is closed");
+        }
+        if (!segment.isAccessibleBy(Thread.currentThread())) {
+            throw new WrongThreadException("sgemm: " + name + " belongs to a confined arena of another thread");
+        }
+        if (rows == 0 || width == 0) {
+            return;
+        }
+        long floats = segment.byteSize() / Float.BYTES;
+        long span = (long) (rows - 1) * ld + width;
+        if (offset > floats - span) {
+            throw new IllegalArgumentException("sgemm: " + name + "Offset = " + offset + " puts the end of " + matrix
+                    + " (" + rows + " rows of " + width + " values, ld = " + ld + ") past the end of " + name
+                    + " (" + floats + " elements)");
+        }
+        if (segment.isNative() && segment.address() % Float.BYTES != 0) {
+            throw new IllegalArgumentException("sgemm: " + name + " is not aligned to " + Float.BYTES
+                    + " bytes (address 0x" + Long.toHexString(segment.address()) + ")");
+        }
+    }
+
+    /** The product once checked: dispatch to the critical, direct or staged path. */
+    private void product(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                         MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
+                         float beta, MemorySegment c, long cOffset, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            scale(beta, c, cOffset, m, n, ldc);
+            return;
+        }
+        int ta = transA ? CblasTrans : CblasNoTrans;
+        int tb = transB ? CblasTrans : CblasNoTrans;
+        if (a.isNative() && b.isNative() && c.isNative()) {
+            kernel.sgemm(ta, tb, m, n, k, alpha, at(a, aOffset), lda, at(b, bOffset), ldb,
+                    beta, at(c, cOffset), ldc);
+        } else if ((long) m * n * k <= criticalMaxWork && (a.isNative() || aOffset == 0)
+                && (b.isNative() || bOffset == 0) && (c.isNative() || cOffset == 0)) {
+            kernel.sgemmCritical(ta, tb, m, n, k, alpha, at(a, aOffset), lda, at(b, bOffset), ldb,
+                    beta, at(c, cOffset), ldc);
+        } else {
+            staged(ta, tb, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        }
+    }
+
+    /** The product with every heap operand copied to this thread's scratch, and C copied back. */
+    private void staged(int ta, int tb, int m, int n, int k, float alpha,
+                        MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
+                        float beta, MemorySegment c, long cOffset, int ldc) {
+        Scratch scratch = SCRATCH.get();
+        int aRows = ta == CblasTrans ? k : m;
+        int aWidth = ta == CblasTrans ? m : k;
+        MemorySegment na = a.isNative() ? at(a, aOffset) : stage(scratch, Scratch.A, a, aOffset, aRows, aWidth, lda);
+        int nlda = a.isNative() ? lda : aWidth;
+        int bRows = tb == CblasTrans ? n : k;
+        int bWidth = tb == CblasTrans ? k : n;
+        MemorySegment nb = b.isNative() ? at(b, bOffset) : stage(scratch, Scratch.B, b, bOffset, bRows, bWidth, ldb);
+        int nldb = b.isNative() ? ldb : bWidth;
+        MemorySegment nc;
+        if (c.isNative()) {
+            nc = at(c, cOffset);
+        } else if (beta != 0) {
+            nc = stage(scratch, Scratch.C, c, cOffset, m, n, ldc);
+        } else {
+            nc = scratch.reserve(Scratch.C, (long) m * n * Float.BYTES); // overwritten: nothing to copy in
+        }
+        kernel.sgemm(ta, tb, m, n, k, alpha, na, nlda, nb, nldb, beta, nc, c.isNative() ? ldc : n);
+        if (!c.isNative()) {
+            unpack(nc, c, cOffset, m, n, ldc);
+        }
+    }
+
+    /** {@code rows} rows of {@code width} floats of {@code from}, packed into a region of the scratch. */
+    private static MemorySegment stage(Scratch scratch, int region, MemorySegment from, long offset,
+                                       int rows, int width, int ld) {
+        MemorySegment to = scratch.reserve(region, (long) rows * width * Float.BYTES);
+        pack(from, offset, rows, width, ld, to);
+        return to;
+    }
+
+    /** The segment from element {@code offset} on (the segment itself at 0, which allocates nothing). */
+    private static MemorySegment at(MemorySegment segment, long offset) {
+        return offset == 0 ? segment : segment.asSlice(offset * Float.BYTES);
+    }
+
+    /** Copies {@code rows} rows of {@code width} floats, {@code ld} apart, to {@code to} with no gaps. */
+    private static void pack(MemorySegment from, long offset, int rows, int width, int ld, MemorySegment to) {
+        long rowBytes = (long) width * Float.BYTES;
+        if (ld == width || rows == 1) {
+            MemorySegment.copy(from, offset * Float.BYTES, to, 0, rows * rowBytes);
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            MemorySegment.copy(from, (offset + (long) r * ld) * Float.BYTES, to, r * rowBytes, rowBytes);
+        }
+    }
+
+    /** The reverse of {@link #pack(MemorySegment, long, int, int, int, MemorySegment)}: gap-free rows back to rows {@code ld} apart, leaving the gaps alone. */
+    private static void unpack(MemorySegment from, MemorySegment to, long offset, int rows, int width, int ld) {
+        long rowBytes = (long) width * Float.BYTES;
+        if (ld == width || rows == 1) {
+            MemorySegment.copy(from, 0, to, offset * Float.BYTES, rows * rowBytes);
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            MemorySegment.copy(from, r * rowBytes, to, (offset + (long) r * ld) * Float.BYTES, rowBytes);
+        }
+    }
+
+    /** {@code C = beta * C} when there is nothing to multiply ({@code k == 0}); {@code beta == 0} clears C, NaN included. */
+    private static void scale(float beta, MemorySegment c, long offset, int m, int n, int ldc) {
+        if (beta == 1) {
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            long row = offset + (long) i * ldc;
+            for (int j = 0; j < n; j++) {
+                c.setAtIndex(FLOAT, row + j, beta == 0 ? 0 : beta * c.getAtIndex(FLOAT, row + j));
+            }
+        }
+    }
+}
