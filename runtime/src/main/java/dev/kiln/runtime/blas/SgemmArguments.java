@@ -94,11 +94,17 @@ public final class SgemmArguments {
         if (rows == 0 || width == 0) {
             return;
         }
-        long end = offset + (long) (rows - 1) * ld + width;
+        long span = (long) (rows - 1) * ld + width;
+        String what = "sgemm: " + matrix + " (" + rows + " rows of " + width + " values, " + ldName + " = " + ld
+                + ", " + array + "Offset = " + offset + ")";
+        if (offset > Long.MAX_VALUE - span) {
+            throw new IllegalArgumentException(what + " ends beyond the largest index, but " + array + " has "
+                    + length + " elements");
+        }
+        long end = offset + span;
         if (end > length) {
-            throw new IllegalArgumentException("sgemm: " + matrix + " (" + rows + " rows of " + width
-                    + " values, " + ldName + " = " + ld + ", " + array + "Offset = " + offset + ") ends at index "
-                    + (end - 1) + ", but " + array + " has " + length + " elements");
+            throw new IllegalArgumentException(what + " ends at index " + (end - 1) + ", but " + array + " has "
+                    + length + " elements");
         }
     }
 }

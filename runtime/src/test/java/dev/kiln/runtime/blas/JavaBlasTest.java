@@ -165,6 +165,15 @@ class JavaBlasTest {
     }
 
     @Test
+    void anOffsetNearTheLargestLongIsRejected() {
+        MemorySegment big = MemorySegment.ofArray(new float[100]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BLAS.sgemm(false, false, 3, 3, 3, 1, big, Long.MAX_VALUE - 2, 3, big, 0, 3, 0, big, 0, 3));
+        assertEquals("sgemm: A (3 rows of 3 values, lda = 3, aOffset = 9223372036854775805) ends beyond the "
+                + "largest index, but a has 100 elements", e.getMessage());
+    }
+
+    @Test
     void betaZeroOverwritesNaN() {
         float[] c = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
 
