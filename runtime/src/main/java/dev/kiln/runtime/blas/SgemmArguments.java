@@ -95,16 +95,21 @@ public final class SgemmArguments {
             return;
         }
         long span = (long) (rows - 1) * ld + width;
-        String what = "sgemm: " + matrix + " (" + rows + " rows of " + width + " values, " + ldName + " = " + ld
-                + ", " + array + "Offset = " + offset + ")";
         if (offset > Long.MAX_VALUE - span) {
-            throw new IllegalArgumentException(what + " ends beyond the largest index, but " + array + " has "
-                    + length + " elements");
+            throw new IllegalArgumentException(describe(matrix, array, offset, ldName, ld, rows, width)
+                    + " ends beyond the largest index, but " + array + " has " + length + " elements");
         }
         long end = offset + span;
         if (end > length) {
-            throw new IllegalArgumentException(what + " ends at index " + (end - 1) + ", but " + array + " has "
-                    + length + " elements");
+            throw new IllegalArgumentException(describe(matrix, array, offset, ldName, ld, rows, width)
+                    + " ends at index " + (end - 1) + ", but " + array + " has " + length + " elements");
         }
+    }
+
+    /** {@code sgemm: A (3 rows of 4 values, lda = 4, aOffset = 0)}, built only for a message. */
+    private static String describe(String matrix, String array, long offset, String ldName, int ld, int rows,
+                                   int width) {
+        return "sgemm: " + matrix + " (" + rows + " rows of " + width + " values, " + ldName + " = " + ld + ", "
+                + array + "Offset = " + offset + ")";
     }
 }
