@@ -10,7 +10,8 @@ import java.util.ServiceLoader;
 
 /**
  * The process-wide choice of {@link Blas} backend, made once, on first use, and logged once at INFO
- * ({@code Kiln BLAS backend: java}).
+ * ({@code Kiln BLAS backend: java (vector kernel)}; for {@link JavaBlas} the log names its kernel, and
+ * with the scalar one says how to get the faster Vector API one).
  *
  * <p>The choice, in order:
  * <ol>
@@ -63,8 +64,18 @@ public final class Blases {
             requested = System.getenv(ENVIRONMENT_VARIABLE);
         }
         Blas blas = select(requested, discover());
-        LOG.log(System.Logger.Level.INFO, "Kiln BLAS backend: " + blas.name());
+        LOG.log(System.Logger.Level.INFO, "Kiln BLAS backend: " + describe(blas));
         return blas;
+    }
+
+    /** A backend's name for the log; for {@link JavaBlas}, with its kernel. */
+    static String describe(Blas blas) {
+        if (!(blas instanceof JavaBlas java)) {
+            return blas.name();
+        }
+        String kernel = java.kernel();
+        return blas.name() + " (" + kernel + " kernel" + (kernel.equals("scalar") && !JavaBlas.vectorModulePresent()
+                ? "; start the JVM with --add-modules jdk.incubator.vector for the faster Vector API kernel)" : ")");
     }
 
     /**

@@ -62,6 +62,14 @@ class BlasesTest {
     }
 
     @Test
+    void theLogNamesTheJavaKernel() {
+        assertEquals("openblas", Blases.describe(OPENBLAS));
+        assertEquals("java (vector kernel)", Blases.describe(new JavaBlas())); // tests run with the module
+        assertEquals("java (scalar kernel)", Blases.describe(
+                new JavaBlas(JavaBlas.scalarKernel(), JavaBlas.TINY, JavaBlas.KERNEL_ROW_PATH)));
+    }
+
+    @Test
     void theProcessWideChoiceIsMadeOnce() {
         assertSame(Blases.get(), Blases.get());
     }
