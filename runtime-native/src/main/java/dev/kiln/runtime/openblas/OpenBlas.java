@@ -36,15 +36,26 @@ import java.lang.foreign.ValueLayout;
  * aligned to 4 bytes) before any downcall: a bad argument is an exception naming it, never a crashed JVM.
  * C must not overlap A or B (as in BLAS).
  *
- * <p><b>Threads.</b> OpenBLAS's own setting is kept (its environment variable {@code OPENBLAS_NUM_THREADS},
- * else one thread per core) unless {@value #THREADS_PROPERTY} is set; {@link #setThreads(int)} changes it
- * for the whole process. Products may be called from several threads at once.
+ * <p><b>Threads.</b> {@value #THREADS_PROPERTY} sets OpenBLAS's thread count; without it, an
+ * {@code OPENBLAS_NUM_THREADS} or {@code OMP_NUM_THREADS} in the environment is left to OpenBLAS, and
+ * otherwise Kiln uses {@link #DEFAULT_THREADS} (one); {@link #setThreads(int)} changes it for the whole
+ * process. Products may be called from several threads at once.
  */
 @AutoService(Blas.class)
 public final class OpenBlas implements Blas {
 
     /** The name this backend is known by, in logs and for {@code -Dkiln.blas=openblas}. */
     public static final String NAME = "openblas";
+
+    /**
+     * OpenBLAS's thread count when nothing says otherwise: one. Measured on this project's 2-core machine
+     * (docs/decisions.md, "Threads"): with OpenBLAS's default of one thread per core, training the
+     * Fashion-MNIST MLP was 4 % slower than with one thread, while large products (n = 512) and batched
+     * inference ran 1.5-1.9 times faster; one thread is never the slower choice for training, and the
+     * other core stays free for the application. Set {@value #THREADS_PROPERTY} or
+     * {@code OPENBLAS_NUM_THREADS} to use more.
+     */
+    public static final int DEFAULT_THREADS = 1;
 
     /** The system property that sets OpenBLAS's thread count when the library is loaded, e.g. {@code -Dkiln.openblas.threads=1}. */
     public static final String THREADS_PROPERTY = "kiln.openblas.threads";
@@ -123,7 +134,8 @@ public final class OpenBlas implements Blas {
             return e;
         }
         try {
-            applyThreads(library, System.getProperty(THREADS_PROPERTY));
+            applyThreads(library, threadSetting(System.getProperty(THREADS_PROPERTY),
+                    System.getenv("OPENBLAS_NUM_THREADS"), System.getenv("OMP_NUM_THREADS")));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, e.getMessage());
             return e;
@@ -136,6 +148,21 @@ public final class OpenBlas implements Blas {
         LOG.log(System.Logger.Level.INFO, "Kiln OpenBLAS: " + library + ", "
                 + library.bindings().openblas_get_num_threads() + " threads");
         return library;
+    }
+
+    /**
+     * The thread count to apply when the library loads: {@value #THREADS_PROPERTY} when set; else, when
+     * neither {@code OPENBLAS_NUM_THREADS} nor {@code OMP_NUM_THREADS} is set, {@value #DEFAULT_THREADS}
+     * (Kiln's default, see {@link #DEFAULT_THREADS}); else null, leaving the library's own setting.
+     */
+    static String threadSetting(String property, String openblasEnvironment, String ompEnvironment) {
+        if (property != null && !property.isBlank()) {
+            return property;
+        }
+        if (openblasEnvironment == null && ompEnvironment == null) {
+            return String.valueOf(DEFAULT_THREADS);
+        }
+        return null;
     }
 
     /**

@@ -107,4 +107,14 @@ class OpenBlasServiceTest {
             blas.setThreads(before);
         }
     }
+
+    @Test
+    void oneThreadUnlessThePropertyOrTheEnvironmentSaysOtherwise() {
+        assertEquals("1", OpenBlas.threadSetting(null, null, null));
+        assertEquals("1", OpenBlas.threadSetting(" ", null, null));
+        assertEquals("2", OpenBlas.threadSetting("2", null, null));
+        assertEquals("2", OpenBlas.threadSetting("2", "1", "1"));
+        assertEquals(null, OpenBlas.threadSetting(null, "2", null));
+        assertEquals(null, OpenBlas.threadSetting(null, null, "2"));
+    }
 }
