@@ -135,6 +135,16 @@ public final class KilnBinary implements Model {
     private final MemorySegment dx = Memory.slice(memory, 46L, MAX_BATCH * INPUT_SIZE);
 
     /**
+     * Layer 2's parameters, out weight then bias: 3 floats of {@code params} from OUT_WEIGHT.
+     */
+    private final MemorySegment outParams = Memory.slice(params, OUT_WEIGHT, 3);
+
+    /**
+     * Their gradients.
+     */
+    private final MemorySegment outGrads = Memory.slice(grads, OUT_WEIGHT, 3);
+
+    /**
      * What {@link #forward} returns: the last layer's output, copied out.
      */
     private final float[] output = new float[MAX_BATCH * OUTPUT_SIZE];
@@ -222,7 +232,7 @@ public final class KilnBinary implements Model {
         Activations.sigmoidForward(x, 0, out1, 0, batch * 2);
         // layer 2: Dense(2 -> 1), from Binary.out
         // (batch, 2) x (1, 2)^T + (1) -> (batch, 1)
-        DenseOps.forward(blas, out1, 0, params, OUT_WEIGHT, OUT_BIAS, out2, 0, batch, 2, 1);
+        DenseOps.forward(blas, out1, 0, outParams, 0, 2, out2, 0, batch, 2, 1);
         // layer 3: Sigmoid(1), from Binary.out
         Activations.sigmoidForward(out2, 0, out3, 0, batch * 1);
         Memory.copy(out3, 0, output, 0, batch * OUTPUT_SIZE);
@@ -249,7 +259,7 @@ public final class KilnBinary implements Model {
         }
         lossReady = false;
         // layer 2: Dense(2 -> 1), from Binary.out
-        DenseOps.backward(blas, out1, 0, params, OUT_WEIGHT, dOut2, 0, grads, OUT_WEIGHT, OUT_BIAS, dOut1, 0, batch, 2, 1);
+        DenseOps.backward(blas, out1, 0, outParams, 0, dOut2, 0, outGrads, 0, 2, dOut1, 0, batch, 2, 1);
         // layer 1: Sigmoid(2), from Binary.squash
         if (inputGradientEnabled) {
             Activations.sigmoidBackward(x, 0, out1, 0, dOut1, 0, dx, 0, batch * 2);

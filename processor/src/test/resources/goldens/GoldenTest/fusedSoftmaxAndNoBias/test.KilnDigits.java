@@ -152,6 +152,26 @@ public final class KilnDigits implements Model {
     private final MemorySegment dx = Memory.slice(memory, 12180L, MAX_BATCH * INPUT_SIZE);
 
     /**
+     * Layer 1's parameters, hidden weight then bias: 2048 floats of {@code params} from HIDDEN_WEIGHT.
+     */
+    private final MemorySegment hiddenParams = Memory.slice(params, HIDDEN_WEIGHT, 2048);
+
+    /**
+     * Their gradients.
+     */
+    private final MemorySegment hiddenGrads = Memory.slice(grads, HIDDEN_WEIGHT, 2048);
+
+    /**
+     * Layer 3's parameters, probabilities weight then bias: 330 floats of {@code params} from PROBABILITIES_WEIGHT.
+     */
+    private final MemorySegment probabilitiesParams = Memory.slice(params, PROBABILITIES_WEIGHT, 330);
+
+    /**
+     * Their gradients.
+     */
+    private final MemorySegment probabilitiesGrads = Memory.slice(grads, PROBABILITIES_WEIGHT, 330);
+
+    /**
      * What {@link #forward} returns: the last layer's output, copied out.
      */
     private final float[] output = new float[MAX_BATCH * OUTPUT_SIZE];
@@ -239,12 +259,12 @@ public final class KilnDigits implements Model {
         this.lossReady = false;
         // layer 1: Dense(64 -> 32, no bias), from Digits.hidden
         // (batch, 64) x (32, 64)^T -> (batch, 32)
-        DenseOps.forward(blas, x, 0, params, HIDDEN_WEIGHT, DenseOps.NO_BIAS, out1, 0, batch, 64, 32);
+        DenseOps.forward(blas, x, 0, hiddenParams, 0, DenseOps.NO_BIAS, out1, 0, batch, 64, 32);
         // layer 2: Tanh(32), from Digits.hidden
         Activations.tanhForward(out1, 0, out2, 0, batch * 32);
         // layer 3: Dense(32 -> 10), from Digits.probabilities
         // (batch, 32) x (10, 32)^T + (10) -> (batch, 10)
-        DenseOps.forward(blas, out2, 0, params, PROBABILITIES_WEIGHT, PROBABILITIES_BIAS, out3, 0, batch, 32, 10);
+        DenseOps.forward(blas, out2, 0, probabilitiesParams, 0, 320, out3, 0, batch, 32, 10);
         // layer 4: Softmax(10), from Digits.probabilities
         Activations.softmaxForward(out3, 0, out4, 0, batch, 10);
         Memory.copy(out4, 0, output, 0, batch * OUTPUT_SIZE);
@@ -271,11 +291,11 @@ public final class KilnDigits implements Model {
         }
         lossReady = false;
         // layer 3: Dense(32 -> 10), from Digits.probabilities
-        DenseOps.backward(blas, out2, 0, params, PROBABILITIES_WEIGHT, dOut3, 0, grads, PROBABILITIES_WEIGHT, PROBABILITIES_BIAS, dOut2, 0, batch, 32, 10);
+        DenseOps.backward(blas, out2, 0, probabilitiesParams, 0, dOut3, 0, probabilitiesGrads, 0, 320, dOut2, 0, batch, 32, 10);
         // layer 2: Tanh(32), from Digits.hidden
         Activations.tanhBackward(out1, 0, out2, 0, dOut2, 0, dOut1, 0, batch * 32);
         // layer 1: Dense(64 -> 32, no bias), from Digits.hidden
-        DenseOps.backward(blas, x, 0, params, HIDDEN_WEIGHT, dOut1, 0, grads, HIDDEN_WEIGHT, DenseOps.NO_BIAS, inputGradientEnabled ? dx : null, 0, batch, 64, 32);
+        DenseOps.backward(blas, x, 0, hiddenParams, 0, dOut1, 0, hiddenGrads, 0, DenseOps.NO_BIAS, inputGradientEnabled ? dx : null, 0, batch, 64, 32);
         if (inputGradientEnabled) {
             Memory.copy(dx, 0, inputGradient, 0, batch * INPUT_SIZE);
         }

@@ -152,6 +152,26 @@ public final class KilnIris implements Model {
     private final MemorySegment dx = Memory.slice(memory, 10118L, MAX_BATCH * INPUT_SIZE);
 
     /**
+     * Layer 1's parameters, hidden weight then bias: 80 floats of {@code params} from HIDDEN_WEIGHT.
+     */
+    private final MemorySegment hiddenParams = Memory.slice(params, HIDDEN_WEIGHT, 80);
+
+    /**
+     * Their gradients.
+     */
+    private final MemorySegment hiddenGrads = Memory.slice(grads, HIDDEN_WEIGHT, 80);
+
+    /**
+     * Layer 3's parameters, out weight then bias: 51 floats of {@code params} from OUT_WEIGHT.
+     */
+    private final MemorySegment outParams = Memory.slice(params, OUT_WEIGHT, 51);
+
+    /**
+     * Their gradients.
+     */
+    private final MemorySegment outGrads = Memory.slice(grads, OUT_WEIGHT, 51);
+
+    /**
      * What {@link #forward} returns: the last layer's output, copied out.
      */
     private final float[] output = new float[MAX_BATCH * OUTPUT_SIZE];
@@ -240,12 +260,12 @@ public final class KilnIris implements Model {
         this.lossReady = false;
         // layer 1: Dense(4 -> 16), from Iris.hidden
         // (batch, 4) x (16, 4)^T + (16) -> (batch, 16)
-        DenseOps.forward(blas, x, 0, params, HIDDEN_WEIGHT, HIDDEN_BIAS, out1, 0, batch, 4, 16);
+        DenseOps.forward(blas, x, 0, hiddenParams, 0, 64, out1, 0, batch, 4, 16);
         // layer 2: ReLU(16), from Iris.hidden
         Activations.reluForward(out1, 0, out2, 0, batch * 16);
         // layer 3: Dense(16 -> 3), from Iris.out
         // (batch, 16) x (3, 16)^T + (3) -> (batch, 3)
-        DenseOps.forward(blas, out2, 0, params, OUT_WEIGHT, OUT_BIAS, out3, 0, batch, 16, 3);
+        DenseOps.forward(blas, out2, 0, outParams, 0, 48, out3, 0, batch, 16, 3);
         Memory.copy(out3, 0, output, 0, batch * OUTPUT_SIZE);
         return output;
     }
@@ -269,11 +289,11 @@ public final class KilnIris implements Model {
         }
         lossReady = false;
         // layer 3: Dense(16 -> 3), from Iris.out
-        DenseOps.backward(blas, out2, 0, params, OUT_WEIGHT, dOut3, 0, grads, OUT_WEIGHT, OUT_BIAS, dOut2, 0, batch, 16, 3);
+        DenseOps.backward(blas, out2, 0, outParams, 0, dOut3, 0, outGrads, 0, 48, dOut2, 0, batch, 16, 3);
         // layer 2: ReLU(16), from Iris.hidden
         Activations.reluBackward(out1, 0, out2, 0, dOut2, 0, dOut1, 0, batch * 16);
         // layer 1: Dense(4 -> 16), from Iris.hidden
-        DenseOps.backward(blas, x, 0, params, HIDDEN_WEIGHT, dOut1, 0, grads, HIDDEN_WEIGHT, HIDDEN_BIAS, inputGradientEnabled ? dx : null, 0, batch, 4, 16);
+        DenseOps.backward(blas, x, 0, hiddenParams, 0, dOut1, 0, hiddenGrads, 0, 64, inputGradientEnabled ? dx : null, 0, batch, 4, 16);
         if (inputGradientEnabled) {
             Memory.copy(dx, 0, inputGradient, 0, batch * INPUT_SIZE);
         }

@@ -186,6 +186,36 @@ public final class KilnOuter_Regressor implements Model {
     private final MemorySegment dx = Memory.slice(memory, 480L, MAX_BATCH * INPUT_SIZE);
 
     /**
+     * Layer 1's parameters, first weight then bias: 20 floats of {@code params} from FIRST_WEIGHT.
+     */
+    private final MemorySegment firstParams = Memory.slice(params, FIRST_WEIGHT, 20);
+
+    /**
+     * Their gradients.
+     */
+    private final MemorySegment firstGrads = Memory.slice(grads, FIRST_WEIGHT, 20);
+
+    /**
+     * Layer 3's parameters, second weight then bias: 30 floats of {@code params} from SECOND_WEIGHT.
+     */
+    private final MemorySegment secondParams = Memory.slice(params, SECOND_WEIGHT, 30);
+
+    /**
+     * Their gradients.
+     */
+    private final MemorySegment secondGrads = Memory.slice(grads, SECOND_WEIGHT, 30);
+
+    /**
+     * Layer 5's parameters, value weight then bias: 6 floats of {@code params} from VALUE_WEIGHT.
+     */
+    private final MemorySegment valueParams = Memory.slice(params, VALUE_WEIGHT, 6);
+
+    /**
+     * Their gradients.
+     */
+    private final MemorySegment valueGrads = Memory.slice(grads, VALUE_WEIGHT, 6);
+
+    /**
      * What {@link #forward} returns: the last layer's output, copied out.
      */
     private final float[] output = new float[MAX_BATCH * OUTPUT_SIZE];
@@ -277,17 +307,17 @@ public final class KilnOuter_Regressor implements Model {
         this.lossReady = false;
         // layer 1: Dense(3 -> 5), from Outer.Regressor.first
         // (batch, 3) x (5, 3)^T + (5) -> (batch, 5)
-        DenseOps.forward(blas, x, 0, params, FIRST_WEIGHT, FIRST_BIAS, out1, 0, batch, 3, 5);
+        DenseOps.forward(blas, x, 0, firstParams, 0, 15, out1, 0, batch, 3, 5);
         // layer 2: LeakyReLU(5, alpha=0.2), from Outer.Regressor.first
         Activations.leakyReluForward(out1, 0, out2, 0, batch * 5, 0.2f);
         // layer 3: Dense(5 -> 5), from Outer.Regressor.second
         // (batch, 5) x (5, 5)^T + (5) -> (batch, 5)
-        DenseOps.forward(blas, out2, 0, params, SECOND_WEIGHT, SECOND_BIAS, out3, 0, batch, 5, 5);
+        DenseOps.forward(blas, out2, 0, secondParams, 0, 25, out3, 0, batch, 5, 5);
         // layer 4: ELU(5, alpha=0.5), from Outer.Regressor.second
         Activations.eluForward(out3, 0, out4, 0, batch * 5, 0.5f);
         // layer 5: Dense(5 -> 1), from Outer.Regressor.value
         // (batch, 5) x (1, 5)^T + (1) -> (batch, 1)
-        DenseOps.forward(blas, out4, 0, params, VALUE_WEIGHT, VALUE_BIAS, out5, 0, batch, 5, 1);
+        DenseOps.forward(blas, out4, 0, valueParams, 0, 5, out5, 0, batch, 5, 1);
         Memory.copy(out5, 0, output, 0, batch * OUTPUT_SIZE);
         return output;
     }
@@ -311,15 +341,15 @@ public final class KilnOuter_Regressor implements Model {
         }
         lossReady = false;
         // layer 5: Dense(5 -> 1), from Outer.Regressor.value
-        DenseOps.backward(blas, out4, 0, params, VALUE_WEIGHT, dOut5, 0, grads, VALUE_WEIGHT, VALUE_BIAS, dOut4, 0, batch, 5, 1);
+        DenseOps.backward(blas, out4, 0, valueParams, 0, dOut5, 0, valueGrads, 0, 5, dOut4, 0, batch, 5, 1);
         // layer 4: ELU(5, alpha=0.5), from Outer.Regressor.second
         Activations.eluBackward(out3, 0, out4, 0, dOut4, 0, dOut3, 0, batch * 5, 0.5f);
         // layer 3: Dense(5 -> 5), from Outer.Regressor.second
-        DenseOps.backward(blas, out2, 0, params, SECOND_WEIGHT, dOut3, 0, grads, SECOND_WEIGHT, SECOND_BIAS, dOut2, 0, batch, 5, 5);
+        DenseOps.backward(blas, out2, 0, secondParams, 0, dOut3, 0, secondGrads, 0, 25, dOut2, 0, batch, 5, 5);
         // layer 2: LeakyReLU(5, alpha=0.2), from Outer.Regressor.first
         Activations.leakyReluBackward(out1, 0, out2, 0, dOut2, 0, dOut1, 0, batch * 5, 0.2f);
         // layer 1: Dense(3 -> 5), from Outer.Regressor.first
-        DenseOps.backward(blas, x, 0, params, FIRST_WEIGHT, dOut1, 0, grads, FIRST_WEIGHT, FIRST_BIAS, inputGradientEnabled ? dx : null, 0, batch, 3, 5);
+        DenseOps.backward(blas, x, 0, firstParams, 0, dOut1, 0, firstGrads, 0, 15, inputGradientEnabled ? dx : null, 0, batch, 3, 5);
         if (inputGradientEnabled) {
             Memory.copy(dx, 0, inputGradient, 0, batch * INPUT_SIZE);
         }

@@ -10,6 +10,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.kiln.processor.model.Buffer;
+import dev.kiln.processor.model.LayerPlan;
 import dev.kiln.processor.model.NetworkPlan;
 import dev.kiln.processor.model.ParameterPlan;
 import java.util.ArrayList;
@@ -139,6 +140,25 @@ public final class NetworkEmitter {
             fields.add(FieldSpec.builder(RuntimeTypes.MEMORY_SEGMENT, b.name(), Modifier.PRIVATE, Modifier.FINAL)
                     .addJavadoc("$L: $L floats from $L.\n", capitalize(b.comment()), b.size(), b.offset())
                     .initializer("$T.slice(memory, $LL, $L)", RuntimeTypes.MEMORY, b.offset(), b.size())
+                    .build());
+        }
+        for (LayerPlan layer : plan.layers()) {
+            if (layer.tensors() == null) {
+                continue;
+            }
+            String tensors = layer.weight().name().substring(0, layer.weight().name().lastIndexOf('.'));
+            fields.add(FieldSpec.builder(RuntimeTypes.MEMORY_SEGMENT, layer.tensors() + "Params", Modifier.PRIVATE,
+                            Modifier.FINAL)
+                    .addJavadoc("Layer $L's parameters, $L weight then bias: $L floats of {@code params} from $N.\n",
+                            layer.number(), tensors, layer.parameterCount(), layer.weight().constant())
+                    .initializer("$T.slice(params, $N, $L)", RuntimeTypes.MEMORY, layer.weight().constant(),
+                            layer.parameterCount())
+                    .build());
+            fields.add(FieldSpec.builder(RuntimeTypes.MEMORY_SEGMENT, layer.tensors() + "Grads", Modifier.PRIVATE,
+                            Modifier.FINAL)
+                    .addJavadoc("Their gradients.\n")
+                    .initializer("$T.slice(grads, $N, $L)", RuntimeTypes.MEMORY, layer.weight().constant(),
+                            layer.parameterCount())
                     .build());
         }
         TypeName floats = TypeName.get(float[].class);

@@ -50,7 +50,7 @@ final class PassWriter {
 
     // layer 1: Dense(4 -> 16), from Iris.hidden
     // (batch, 4) x (16, 4)^T + (16) -> (batch, 16)
-    // DenseOps.forward(blas, x, 0, params, HIDDEN_WEIGHT, HIDDEN_BIAS, out1, 0, batch, 4, 16);
+    // DenseOps.forward(blas, x, 0, hiddenParams, 0, 64, out1, 0, batch, 4, 16);
     CodeBlock forward() {
         CodeBlock.Builder code = CodeBlock.builder();
         for (LayerPlan layer : plan.layers()) {
@@ -59,8 +59,8 @@ final class PassWriter {
                 case DenseSpec dense -> {
                     code.add("// (batch, $L) x ($L, $L)^T$L -> (batch, $L)\n", layer.inputSize(), layer.outputSize(),
                             layer.inputSize(), dense.bias() ? " + (" + layer.outputSize() + ")" : "", layer.outputSize());
-                    code.addStatement("$T.forward(blas, $N, 0, params, $L, $L, $N, 0, batch, $L, $L)",
-                            RuntimeTypes.DENSE_OPS, layer.input().name(), layer.weight().constant(), biasOffset(layer),
+                    code.addStatement("$T.forward(blas, $N, 0, $N, 0, $L, $N, 0, batch, $L, $L)",
+                            RuntimeTypes.DENSE_OPS, layer.input().name(), layer.tensors() + "Params", biasOffset(layer),
                             layer.output().name(), layer.inputSize(), layer.outputSize());
                 }
                 case ActivationSpec activation -> code.addStatement("$T.$L($N, 0, $N, 0, $L)", RuntimeTypes.ACTIVATIONS,
@@ -94,7 +94,7 @@ final class PassWriter {
     }
 
     // layer 3: Dense(16 -> 3), from Iris.out
-    // DenseOps.backward(blas, out2, 0, params, OUT_WEIGHT, dOut3, 0, grads, OUT_WEIGHT, OUT_BIAS, dOut2, 0, batch, 16, 3);
+    // DenseOps.backward(blas, out2, 0, outParams, 0, dOut3, 0, outGrads, 0, 48, dOut2, 0, batch, 16, 3);
     CodeBlock backward() {
         CodeBlock.Builder code = CodeBlock.builder();
         for (LayerPlan layer : plan.backwardLayers()) {
@@ -103,9 +103,9 @@ final class PassWriter {
             String inputGradient = layer.inputGradient().name();
             switch (layer.spec()) {
                 case DenseSpec dense -> code.addStatement(
-                        "$T.backward(blas, $N, 0, params, $L, $N, 0, grads, $L, $L, $L, 0, batch, $L, $L)",
-                        RuntimeTypes.DENSE_OPS, layer.input().name(), layer.weight().constant(),
-                        layer.outputGradient().name(), layer.weight().constant(), biasOffset(layer),
+                        "$T.backward(blas, $N, 0, $N, 0, $N, 0, $N, 0, $L, $L, 0, batch, $L, $L)",
+                        RuntimeTypes.DENSE_OPS, layer.input().name(), layer.tensors() + "Params",
+                        layer.outputGradient().name(), layer.tensors() + "Grads", biasOffset(layer),
                         first ? "inputGradientEnabled ? " + inputGradient + " : null" : inputGradient,
                         layer.inputSize(), layer.outputSize());
                 case ActivationSpec activation -> {
@@ -123,8 +123,10 @@ final class PassWriter {
         return code.build();
     }
 
+    /** Where the bias starts within the layer's slice (right after the weight), or {@code NO_BIAS}. */
     private static CodeBlock biasOffset(LayerPlan layer) {
-        return layer.bias() == null ? CodeBlock.of("$T.NO_BIAS", RuntimeTypes.DENSE_OPS) : CodeBlock.of("$N", layer.bias().constant());
+        return layer.bias() == null ? CodeBlock.of("$T.NO_BIAS", RuntimeTypes.DENSE_OPS)
+                : CodeBlock.of("$L", layer.biasWithinLayer());
     }
 
     private static String kernel(ActivationSpec activation) {

@@ -18,6 +18,8 @@ import dev.kiln.spec.LayerSpec;
  *                       null for a network without loss
  * @param weight         its weight, or null
  * @param bias           its bias, or null
+ * @param tensors        the name of its parameters' slices ({@code <tensors>Params}, {@code <tensors>Grads}:
+ *                       weight then bias, from the weight's offset), or null without parameters
  */
 public record LayerPlan(
         int number,
@@ -29,7 +31,18 @@ public record LayerPlan(
         Buffer outputGradient,
         Buffer inputGradient,
         ParameterPlan weight,
-        ParameterPlan bias) {
+        ParameterPlan bias,
+        String tensors) {
+
+    /** Its parameters' size in floats: the weight and, if any, the bias. */
+    public int parameterCount() {
+        return weight == null ? 0 : weight.size() + (bias == null ? 0 : bias.size());
+    }
+
+    /** Where its bias starts within its parameters' slice. */
+    public int biasWithinLayer() {
+        return bias.offset() - weight.offset();
+    }
 
     /** Whether this layer reads the network's input (and so writes the network's input gradient). */
     public boolean first() {

@@ -91,10 +91,23 @@ public final class Planner {
         }
 
         List<LayerPlan> layers = new ArrayList<>(count);
+        Set<String> sliceNames = new HashSet<>();
+        for (Buffer b : buffers) {
+            sliceNames.add(b.name());
+        }
         for (int i = 0; i < count; i++) {
+            String tensors = null;
+            if (weights[i] != null) {
+                tensors = lowerCamel(layerFields.get(i));
+                if (!sliceNames.add(tensors + "Params") || !sliceNames.add(tensors + "Grads")) {
+                    tensors = tensors + (i + 1);
+                    sliceNames.add(tensors + "Params");
+                    sliceNames.add(tensors + "Grads");
+                }
+            }
             layers.add(new LayerPlan(i + 1, spec.layers().get(i), sizes.get(i), sizes.get(i + 1),
                     i == 0 ? input : outputs[i - 1], outputs[i], gradients[i],
-                    i == 0 ? inputGradient : gradients[i - 1], weights[i], biases[i]));
+                    i == 0 ? inputGradient : gradients[i - 1], weights[i], biases[i], tensors));
         }
 
         LossPlan loss = null;
@@ -154,6 +167,21 @@ public final class Planner {
             taken.add(constant);
         }
         return new ParameterPlan(field + "." + kind, constant, offset, shape);
+    }
+
+    /** {@code hidden_layer} or {@code HiddenLayer} to {@code hiddenLayer}: a field name's start in lower case, underscores dropped. */
+    static String lowerCamel(String name) {
+        StringBuilder s = new StringBuilder();
+        boolean upper = false;
+        for (char c : name.toCharArray()) {
+            if (c == '_' || c == '$') {
+                upper = s.length() > 0;
+                continue;
+            }
+            s.append(s.length() == 0 ? Character.toLowerCase(c) : upper ? Character.toUpperCase(c) : c);
+            upper = false;
+        }
+        return s.length() == 0 ? "layer" : s.toString();
     }
 
     /** {@code hiddenLayer} to {@code HIDDEN_LAYER}. */

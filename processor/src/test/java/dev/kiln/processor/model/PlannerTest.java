@@ -109,6 +109,29 @@ class PlannerTest {
     }
 
     @Test
+    void eachDenseLayerGetsSlicesOfItsOwn() {
+        NetworkPlan plan = plan(iris(false), "hidden", "hidden", "out");
+        assertEquals("hidden", plan.layers().get(0).tensors());
+        assertNull(plan.layers().get(1).tensors());
+        assertEquals("out", plan.layers().get(2).tensors());
+        assertEquals(80, plan.layers().get(0).parameterCount());
+        assertEquals(64, plan.layers().get(0).biasWithinLayer());
+        assertEquals(48, plan.layers().get(2).parameterCount());
+        assertEquals("hiddenLayer", Planner.lowerCamel("hidden_layer"));
+        assertEquals("out", Planner.lowerCamel("Out"));
+    }
+
+    @Test
+    void aSliceNameTakenByABufferGetsTheLayerNumber() {
+        NetworkSpec spec = new NetworkSpec("N", List.of(2), List.of(
+                new DenseSpec(2, true, Init.AUTO, 0.01, "N.x"),
+                new DenseSpec(2, true, Init.AUTO, 0.01, "N.X")), Loss.NONE, 4);
+        NetworkPlan plan = plan(spec, "x", "X");
+        assertEquals("x", plan.layers().get(0).tensors());
+        assertEquals("x2", plan.layers().get(1).tensors());
+    }
+
+    @Test
     void upperSnakeCase() {
         assertEquals("HIDDEN_LAYER", Planner.upperSnake("hiddenLayer"));
         assertEquals("OUT", Planner.upperSnake("out"));

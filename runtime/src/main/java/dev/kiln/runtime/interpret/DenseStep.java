@@ -1,5 +1,6 @@
 package dev.kiln.runtime.interpret;
 
+import dev.kiln.runtime.Memory;
 import dev.kiln.runtime.Parameter;
 import dev.kiln.runtime.Rng;
 import dev.kiln.runtime.blas.Blas;
@@ -19,6 +20,10 @@ final class DenseStep extends Step {
     private final Blas blas;
     private final MemorySegment params;
     private final MemorySegment grads;
+    private final MemorySegment layerParams;
+    private final MemorySegment layerGrads;
+    /** Where the bias starts in {@link #layerParams}, or {@link DenseOps#NO_BIAS}. */
+    private final long layerBias;
     private final long weight;
     private final long bias;
     private final Init init;
@@ -39,6 +44,11 @@ final class DenseStep extends Step {
         this.params = params;
         this.grads = grads;
         this.weight = weight;
+        int count = parameterCount(wiring.inputSize(), wiring.outputSize(), bias != DenseOps.NO_BIAS);
+        // the layer's parameters as a slice of their own, as the generated class has them
+        this.layerParams = Memory.slice(params, weight, count);
+        this.layerGrads = Memory.slice(grads, weight, count);
+        this.layerBias = bias == DenseOps.NO_BIAS ? DenseOps.NO_BIAS : bias - weight;
         this.bias = bias;
         this.init = init;
         this.scale = scale;
@@ -58,8 +68,8 @@ final class DenseStep extends Step {
     @Override
     void forward(int batch) {
         Wiring w = wiring;
-        // (batch, in) x (out, in)^T + (out) -> (batch, out)
-        DenseOps.forward(blas, w.input(), 0, params, weight, bias, w.output(), 0, batch, w.inputSize(),
+        // (batch, in) x (out, in)^T + (out) -> (batch, out), on the layer's own slice: weight, then bias
+        DenseOps.forward(blas, w.input(), 0, layerParams, 0, layerBias, w.output(), 0, batch, w.inputSize(),
                 w.outputSize());
     }
 
@@ -67,7 +77,7 @@ final class DenseStep extends Step {
     void backward(int batch, boolean inputGradient) {
         Wiring w = wiring;
         // without the input gradient (the network's, disabled) the product that computes it is skipped
-        DenseOps.backward(blas, w.input(), 0, params, weight, w.outputGradient(), 0, grads, weight, bias,
+        DenseOps.backward(blas, w.input(), 0, layerParams, 0, w.outputGradient(), 0, layerGrads, 0, layerBias,
                 inputGradient ? w.inputGradient() : null, 0, batch, w.inputSize(), w.outputSize());
     }
 
