@@ -246,24 +246,13 @@ public final class NetworkBuilder {
     private NetworkBuilder activation(Activation function, String text, double alpha) {
         Builder b = with(text);
         if (!opensOnDense()) {
-            b.addBlock(blockKind(function));
+            b.addBlock(function.camelName());
         }
         b.addLayer(new ActivationSpec(function, alpha, ""));
         b.set(parts.size(), "alpha");
         return b.build();
     }
 
-    private static String blockKind(Activation function) {
-        return switch (function) {
-            case IDENTITY -> "identity";
-            case SIGMOID -> "sigmoid";
-            case TANH -> "tanh";
-            case RELU -> "relu";
-            case LEAKY_RELU -> "leakyRelu";
-            case ELU -> "elu";
-            case SOFTMAX -> "softmax";
-        };
-    }
 
     // ---------------------------------------------------------------- names
 

@@ -130,15 +130,7 @@ final class PassWriter {
     }
 
     private static String kernel(ActivationSpec activation) {
-        return switch (activation.function()) {
-            case IDENTITY -> "identity";
-            case SIGMOID -> "sigmoid";
-            case TANH -> "tanh";
-            case RELU -> "relu";
-            case LEAKY_RELU -> "leakyRelu";
-            case ELU -> "elu";
-            case SOFTMAX -> "softmax";
-        };
+        return activation.function().camelName();
     }
 
     /** The trailing arguments: element count (and alpha), or for softmax rows and width. */

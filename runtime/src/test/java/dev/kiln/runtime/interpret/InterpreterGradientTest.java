@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.runtime.Memory;
 import dev.kiln.runtime.Parameter;
+import dev.kiln.runtime.ReferenceNetwork;
 import dev.kiln.runtime.TestArrays;
 import dev.kiln.spec.NetworkSpec;
 import java.util.Arrays;

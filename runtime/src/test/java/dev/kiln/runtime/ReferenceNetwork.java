@@ -1,4 +1,4 @@
-package dev.kiln.processor;
+package dev.kiln.runtime;
 
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
@@ -7,22 +7,24 @@ import dev.kiln.spec.NetworkSpec;
 
 /**
  * A double-precision evaluation of a {@link NetworkSpec}, written straight from the formulas and
- * independent of the runtime's kernels: the oracle that generated classes are checked against, and the
- * function whose central finite differences their analytic gradients must match.
+ * independent of the runtime's kernels: the oracle that interpreted networks are checked against, and the
+ * function whose central finite differences their analytic gradients must match, for the interpreter's
+ * tests here and for generated classes in the processor's tests (which use this module's test jar).
  *
  * <p>Parameters are laid out as Kiln documents: per Dense layer in declaration order, the weight
  * (outputs x inputs, row-major) and then the bias.
  */
-final class ReferenceNetwork {
+public final class ReferenceNetwork {
 
     private final NetworkSpec spec;
 
-    ReferenceNetwork(NetworkSpec spec) {
+    /** The reference for {@code spec}. */
+    public ReferenceNetwork(NetworkSpec spec) {
         this.spec = spec;
     }
 
     /** The network's outputs for {@code batch} rows of {@code x}. */
-    double[] forward(double[] params, double[] x, int batch) {
+    public double[] forward(double[] params, double[] x, int batch) {
         double[] a = x;
         int width = spec.inputSize();
         int offset = 0;
@@ -81,7 +83,7 @@ final class ReferenceNetwork {
     }
 
     /** The declared loss of the outputs for {@code x} against {@code t}, as a mean over the batch. */
-    double loss(double[] params, double[] x, double[] t, int batch) {
+    public double loss(double[] params, double[] x, double[] t, int batch) {
         double[] y = forward(params, x, batch);
         int width = y.length / batch;
         double total = 0;
