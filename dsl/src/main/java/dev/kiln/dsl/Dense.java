@@ -2,6 +2,7 @@ package dev.kiln.dsl;
 
 import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.Init;
+import dev.kiln.spec.Tier;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -28,4 +29,7 @@ public @interface Dense {
 
     /** The scale of {@link Init#UNIFORM} ({@code U(-scale, scale)}) and {@link Init#NORMAL} (standard deviation). */
     double scale() default DenseSpec.DEFAULT_SCALE;
+
+    /** How the generated class computes the layer; {@link Tier#AUTO} lets the planner pick by size. */
+    Tier tier() default Tier.AUTO;
 }

@@ -10,6 +10,7 @@ import dev.kiln.spec.Loss;
 import dev.kiln.spec.NetworkSpec;
 import dev.kiln.spec.Problem;
 import dev.kiln.spec.Rule;
+import dev.kiln.spec.Tier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -153,7 +154,7 @@ public final class NetworkBuilder {
         String text = "noBias()";
         DenseSpec dense = openDense(text);
         Builder b = with(text);
-        b.replaceLast(new DenseSpec(dense.units(), false, dense.init(), dense.scale(), ""));
+        b.replaceLast(new DenseSpec(dense.units(), false, dense.init(), dense.scale(), "", dense.tier()));
         b.set(parts.size() - 1, "bias");
         return b.build();
     }
@@ -164,7 +165,7 @@ public final class NetworkBuilder {
         String text = "init(Init." + init.name() + ")";
         DenseSpec dense = openDense(text);
         Builder b = with(text);
-        b.replaceLast(new DenseSpec(dense.units(), dense.bias(), init, dense.scale(), ""));
+        b.replaceLast(new DenseSpec(dense.units(), dense.bias(), init, dense.scale(), "", dense.tier()));
         b.set(parts.size() - 1, "init");
         return b.build();
     }
@@ -178,9 +179,20 @@ public final class NetworkBuilder {
         String text = "init(Init." + init.name() + ", " + scale + ")";
         DenseSpec dense = openDense(text);
         Builder b = with(text);
-        b.replaceLast(new DenseSpec(dense.units(), dense.bias(), init, scale, ""));
+        b.replaceLast(new DenseSpec(dense.units(), dense.bias(), init, scale, "", dense.tier()));
         b.set(parts.size() - 1, "init");
         b.set(parts.size() - 1, "scale");
+        return b.build();
+    }
+
+    /** How the generated class computes the preceding {@link #dense} layer (default {@link Tier#AUTO}). */
+    public NetworkBuilder tier(Tier tier) {
+        Objects.requireNonNull(tier, "tier");
+        String text = "tier(Tier." + tier.name() + ")";
+        DenseSpec dense = openDense(text);
+        Builder b = with(text);
+        b.replaceLast(new DenseSpec(dense.units(), dense.bias(), dense.init(), dense.scale(), "", tier));
+        b.set(parts.size() - 1, "tier");
         return b.build();
     }
 
@@ -365,7 +377,7 @@ public final class NetworkBuilder {
         for (Part part : parts) {
             String source = name + "." + names.get(part.block());
             layers.add(switch (part.layer()) {
-                case DenseSpec d -> new DenseSpec(d.units(), d.bias(), d.init(), d.scale(), source);
+                case DenseSpec d -> new DenseSpec(d.units(), d.bias(), d.init(), d.scale(), source, d.tier());
                 case ActivationSpec a -> new ActivationSpec(a.function(), a.alpha(), source);
             });
         }

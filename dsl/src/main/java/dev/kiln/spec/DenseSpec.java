@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param init   how the weights start ({@link Init#AUTO} is resolved by {@link NetworkSpec#initOf})
  * @param scale  the scale of {@link Init#UNIFORM} and {@link Init#NORMAL}
  * @param source where it was declared
+ * @param tier   how generated code computes it ({@link Tier#AUTO}: the planner decides)
  */
-public record DenseSpec(int units, boolean bias, Init init, double scale, String source) implements LayerSpec {
+public record DenseSpec(int units, boolean bias, Init init, double scale, String source, Tier tier)
+        implements LayerSpec {
 
     /** The scale used when none is given. */
     public static final double DEFAULT_SCALE = 0.01;
@@ -20,6 +22,12 @@ public record DenseSpec(int units, boolean bias, Init init, double scale, String
     public DenseSpec {
         Objects.requireNonNull(init, "init");
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(tier, "tier");
+    }
+
+    /** A layer whose tier the planner picks ({@link Tier#AUTO}). */
+    public DenseSpec(int units, boolean bias, Init init, double scale, String source) {
+        this(units, bias, init, scale, source, Tier.AUTO);
     }
 
     @Override

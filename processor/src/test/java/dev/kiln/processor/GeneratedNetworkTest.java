@@ -25,7 +25,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Behaviour of generated classes: networks are compiled with the processor, loaded and run. Outputs,
+ * Behaviour of generated classes: networks are compiled with the processor, loaded and run; small
+ * layers are computed in loops by default, and the {@code ...Blas} networks force the matrix-product tier
+ * on the same shapes, so both tiers and every fused activation are checked. Outputs,
  * losses and gradients are checked against {@link ReferenceNetwork}, a double-precision evaluation of
  * the same spec; gradients against its central finite differences.
  *
@@ -80,6 +82,34 @@ class GeneratedNetworkTest {
             class Inference {
                 @Dense(2) Layer out;
             }
+
+            @Network(input = 5, loss = Loss.SOFTMAX_CROSS_ENTROPY, maxBatch = 4)
+            class LogitsBlas {
+                @Dense(value = 4, tier = Tier.BLAS) @Sigmoid Layer a;
+                @Dense(value = 3, tier = Tier.BLAS) @Tanh Layer b;
+                @Dense(value = 4, bias = false, tier = Tier.BLAS) @Relu Layer c;
+                @Dense(value = 3, tier = Tier.BLAS) Layer out;
+            }
+
+            @Network(input = 4, loss = Loss.SOFTMAX_CROSS_ENTROPY, maxBatch = 4)
+            class FusedSoftmaxBlas {
+                @Dense(value = 6, tier = Tier.BLAS) @LeakyRelu(alpha = 0.1) Layer a;
+                @Dense(value = 5, tier = Tier.BLAS) @Elu(alpha = 0.7) Layer b;
+                @Dense(value = 3, tier = Tier.BLAS) @Softmax Layer out;
+            }
+
+            @Network(input = 3, loss = Loss.BINARY_CROSS_ENTROPY, maxBatch = 4)
+            class FusedSigmoidBlas {
+                @Dense(value = 4, bias = false, tier = Tier.BLAS) @Identity Layer a;
+                @Dense(value = 2, tier = Tier.BLAS) @Sigmoid Layer out;
+            }
+
+            @Network(input = 4, loss = Loss.MSE, maxBatch = 4)
+            class MixedTiers {
+                @Elu Layer first;
+                @Dense(value = 5, tier = Tier.BLAS) @Relu Layer a;
+                @Dense(value = 2, tier = Tier.LOOPS, bias = false) @Sigmoid Layer out;
+            }
             """;
 
     private static Compilation compilation;
@@ -91,7 +121,8 @@ class GeneratedNetworkTest {
     }
 
     static Stream<String> trainable() {
-        return Stream.of("Logits", "FusedSoftmax", "FusedSigmoid", "BinaryLogits", "Regression", "SoftmaxOnly");
+        return Stream.of("Logits", "FusedSoftmax", "FusedSigmoid", "BinaryLogits", "Regression", "SoftmaxOnly",
+                "LogitsBlas", "FusedSoftmaxBlas", "FusedSigmoidBlas", "MixedTiers");
     }
 
     private static Model model(String name) {

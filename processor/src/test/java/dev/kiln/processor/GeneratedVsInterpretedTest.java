@@ -23,9 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * agree on outputs, losses, every parameter gradient, the input gradient, and the parameters after an
  * Adam step, for several steps in a row.
  *
- * <p>Tolerance: {@code |generated - interpreted| <= 1e-6 + 1e-5 * |interpreted|}. Today both call the same
- * kernels in the same order and agree bit for bit; the tolerance leaves room for generated code that
- * fuses or unrolls a layer and so rounds differently, and for nothing more.
+ * <p>Tolerance: {@code |generated - interpreted| <= 1e-6 + 1e-5 * |interpreted|}: generated code computes
+ * small layers in its own loops and fuses bias and activation into them, so it sums in another order
+ * than the runtime's kernels and rounds differently; the tolerance leaves room for that and nothing more.
  */
 class GeneratedVsInterpretedTest {
 
@@ -39,7 +39,7 @@ class GeneratedVsInterpretedTest {
 
     static Stream<String> networks() {
         return Stream.of("Logits", "FusedSoftmax", "FusedSigmoid", "BinaryLogits", "Regression", "SoftmaxOnly",
-                "Inference");
+                "Inference", "LogitsBlas", "FusedSoftmaxBlas", "FusedSigmoidBlas", "MixedTiers");
     }
 
     @ParameterizedTest

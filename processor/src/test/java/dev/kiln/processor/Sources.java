@@ -20,6 +20,7 @@ final class Sources {
             import dev.kiln.dsl.*;
             import dev.kiln.spec.Init;
             import dev.kiln.spec.Loss;
+            import dev.kiln.spec.Tier;
             """;
 
     private Sources() {

@@ -1,5 +1,7 @@
 package test;
 
+import static dev.kiln.runtime.Memory.FLOAT;
+
 import dev.kiln.runtime.Checks;
 import dev.kiln.runtime.Memory;
 import dev.kiln.runtime.Model;
@@ -9,7 +11,6 @@ import dev.kiln.runtime.blas.Blas;
 import dev.kiln.runtime.blas.Blases;
 import dev.kiln.runtime.init.Initializers;
 import dev.kiln.runtime.ops.Activations;
-import dev.kiln.runtime.ops.DenseOps;
 import dev.kiln.runtime.ops.Losses;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
@@ -230,11 +231,21 @@ public final class KilnBinary implements Model {
         this.lossReady = false;
         // layer 1: Sigmoid(2), from Binary.squash
         Activations.sigmoidForward(x, 0, out1, 0, batch * 2);
-        // layer 2: Dense(2 -> 1), from Binary.out
-        // (batch, 2) x (1, 2)^T + (1) -> (batch, 1)
-        DenseOps.forward(blas, out1, 0, outParams, 0, 2, out2, 0, batch, 2, 1);
-        // layer 3: Sigmoid(1), from Binary.out
-        Activations.sigmoidForward(out2, 0, out3, 0, batch * 1);
+        // layer 2: Dense(2 -> 1), from Binary.out, and layer 3: Sigmoid(1); loops (2 weights)
+        // (batch, 2) x (1, 2)^T + (1) -> (batch, 1) in loops, then sigmoid
+        for (int s = 0; s < batch; s++) {
+            long row = s * 2L;
+            for (int o = 0; o < 1; o++) {
+                float z = 0f;
+                for (int k = 0; k < 2; k++) {
+                    z += out1.getAtIndex(FLOAT, row + k) * outParams.getAtIndex(FLOAT, o * 2L + k);
+                }
+                z += outParams.getAtIndex(FLOAT, 2 + o);
+                long at = s * 1L + o;
+                out2.setAtIndex(FLOAT, at, z);
+                out3.setAtIndex(FLOAT, at, Activations.sigmoid(z));
+            }
+        }
         Memory.copy(out3, 0, output, 0, batch * OUTPUT_SIZE);
         return output;
     }
@@ -259,7 +270,23 @@ public final class KilnBinary implements Model {
         }
         lossReady = false;
         // layer 2: Dense(2 -> 1), from Binary.out
-        DenseOps.backward(blas, out1, 0, outParams, 0, dOut2, 0, outGrads, 0, 2, dOut1, 0, batch, 2, 1);
+        // dz, then dW += dz x, db += dz, dx = dz W, in loops
+        for (int s = 0; s < batch; s++) {
+            long row = s * 2L;
+            for (int k = 0; k < 2; k++) {
+                dOut1.setAtIndex(FLOAT, row + k, 0f);
+            }
+            for (int o = 0; o < 1; o++) {
+                long at = s * 1L + o;
+                float dz = dOut2.getAtIndex(FLOAT, at);
+                outGrads.setAtIndex(FLOAT, 2 + o, outGrads.getAtIndex(FLOAT, 2 + o) + dz);
+                for (int k = 0; k < 2; k++) {
+                    long w = o * 2L + k;
+                    outGrads.setAtIndex(FLOAT, w, outGrads.getAtIndex(FLOAT, w) + dz * out1.getAtIndex(FLOAT, row + k));
+                    dOut1.setAtIndex(FLOAT, row + k, dOut1.getAtIndex(FLOAT, row + k) + dz * outParams.getAtIndex(FLOAT, w));
+                }
+            }
+        }
         // layer 1: Sigmoid(2), from Binary.squash
         if (inputGradientEnabled) {
             Activations.sigmoidBackward(x, 0, out1, 0, dOut1, 0, dx, 0, batch * 2);

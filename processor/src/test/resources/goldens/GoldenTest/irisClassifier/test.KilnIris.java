@@ -1,5 +1,7 @@
 package test;
 
+import static dev.kiln.runtime.Memory.FLOAT;
+
 import dev.kiln.runtime.Checks;
 import dev.kiln.runtime.Memory;
 import dev.kiln.runtime.Model;
@@ -8,8 +10,6 @@ import dev.kiln.runtime.Rng;
 import dev.kiln.runtime.blas.Blas;
 import dev.kiln.runtime.blas.Blases;
 import dev.kiln.runtime.init.Initializers;
-import dev.kiln.runtime.ops.Activations;
-import dev.kiln.runtime.ops.DenseOps;
 import dev.kiln.runtime.ops.Losses;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
@@ -258,14 +258,35 @@ public final class KilnIris implements Model {
         Memory.copy(input, offset, x, 0, batch * INPUT_SIZE);
         this.batch = batch;
         this.lossReady = false;
-        // layer 1: Dense(4 -> 16), from Iris.hidden
-        // (batch, 4) x (16, 4)^T + (16) -> (batch, 16)
-        DenseOps.forward(blas, x, 0, hiddenParams, 0, 64, out1, 0, batch, 4, 16);
-        // layer 2: ReLU(16), from Iris.hidden
-        Activations.reluForward(out1, 0, out2, 0, batch * 16);
-        // layer 3: Dense(16 -> 3), from Iris.out
-        // (batch, 16) x (3, 16)^T + (3) -> (batch, 3)
-        DenseOps.forward(blas, out2, 0, outParams, 0, 48, out3, 0, batch, 16, 3);
+        // layer 1: Dense(4 -> 16), from Iris.hidden, and layer 2: ReLU(16); loops (64 weights)
+        // (batch, 4) x (16, 4)^T + (16) -> (batch, 16) in loops, then ReLU
+        for (int s = 0; s < batch; s++) {
+            long row = s * 4L;
+            for (int o = 0; o < 16; o++) {
+                float z = 0f;
+                for (int k = 0; k < 4; k++) {
+                    z += x.getAtIndex(FLOAT, row + k) * hiddenParams.getAtIndex(FLOAT, o * 4L + k);
+                }
+                z += hiddenParams.getAtIndex(FLOAT, 64 + o);
+                long at = s * 16L + o;
+                out1.setAtIndex(FLOAT, at, z);
+                out2.setAtIndex(FLOAT, at, Math.max(0f, z));
+            }
+        }
+        // layer 3: Dense(16 -> 3), from Iris.out; loops (48 weights)
+        // (batch, 16) x (3, 16)^T + (3) -> (batch, 3) in loops
+        for (int s = 0; s < batch; s++) {
+            long row = s * 16L;
+            for (int o = 0; o < 3; o++) {
+                float z = 0f;
+                for (int k = 0; k < 16; k++) {
+                    z += out2.getAtIndex(FLOAT, row + k) * outParams.getAtIndex(FLOAT, o * 16L + k);
+                }
+                z += outParams.getAtIndex(FLOAT, 48 + o);
+                long at = s * 3L + o;
+                out3.setAtIndex(FLOAT, at, z);
+            }
+        }
         Memory.copy(out3, 0, output, 0, batch * OUTPUT_SIZE);
         return output;
     }
@@ -289,11 +310,47 @@ public final class KilnIris implements Model {
         }
         lossReady = false;
         // layer 3: Dense(16 -> 3), from Iris.out
-        DenseOps.backward(blas, out2, 0, outParams, 0, dOut3, 0, outGrads, 0, 48, dOut2, 0, batch, 16, 3);
-        // layer 2: ReLU(16), from Iris.hidden
-        Activations.reluBackward(out1, 0, out2, 0, dOut2, 0, dOut1, 0, batch * 16);
-        // layer 1: Dense(4 -> 16), from Iris.hidden
-        DenseOps.backward(blas, x, 0, hiddenParams, 0, dOut1, 0, hiddenGrads, 0, 64, inputGradientEnabled ? dx : null, 0, batch, 4, 16);
+        // dz, then dW += dz x, db += dz, dx = dz W, in loops
+        for (int s = 0; s < batch; s++) {
+            long row = s * 16L;
+            for (int k = 0; k < 16; k++) {
+                dOut2.setAtIndex(FLOAT, row + k, 0f);
+            }
+            for (int o = 0; o < 3; o++) {
+                long at = s * 3L + o;
+                float dz = dOut3.getAtIndex(FLOAT, at);
+                outGrads.setAtIndex(FLOAT, 48 + o, outGrads.getAtIndex(FLOAT, 48 + o) + dz);
+                for (int k = 0; k < 16; k++) {
+                    long w = o * 16L + k;
+                    outGrads.setAtIndex(FLOAT, w, outGrads.getAtIndex(FLOAT, w) + dz * out2.getAtIndex(FLOAT, row + k));
+                    dOut2.setAtIndex(FLOAT, row + k, dOut2.getAtIndex(FLOAT, row + k) + dz * outParams.getAtIndex(FLOAT, w));
+                }
+            }
+        }
+        // layer 1: Dense(4 -> 16), from Iris.hidden, and layer 2: ReLU(16)
+        // dz = ReLU'(z) dy, then dW += dz x, db += dz and, when enabled, dx = dz W, in loops
+        boolean wantDx = inputGradientEnabled;
+        for (int s = 0; s < batch; s++) {
+            long row = s * 4L;
+            if (wantDx) {
+                for (int k = 0; k < 4; k++) {
+                    dx.setAtIndex(FLOAT, row + k, 0f);
+                }
+            }
+            for (int o = 0; o < 16; o++) {
+                long at = s * 16L + o;
+                float g = dOut2.getAtIndex(FLOAT, at);
+                float dz = out1.getAtIndex(FLOAT, at) > 0 ? g : 0f;
+                hiddenGrads.setAtIndex(FLOAT, 64 + o, hiddenGrads.getAtIndex(FLOAT, 64 + o) + dz);
+                for (int k = 0; k < 4; k++) {
+                    long w = o * 4L + k;
+                    hiddenGrads.setAtIndex(FLOAT, w, hiddenGrads.getAtIndex(FLOAT, w) + dz * x.getAtIndex(FLOAT, row + k));
+                    if (wantDx) {
+                        dx.setAtIndex(FLOAT, row + k, dx.getAtIndex(FLOAT, row + k) + dz * hiddenParams.getAtIndex(FLOAT, w));
+                    }
+                }
+            }
+        }
         if (inputGradientEnabled) {
             Memory.copy(dx, 0, inputGradient, 0, batch * INPUT_SIZE);
         }

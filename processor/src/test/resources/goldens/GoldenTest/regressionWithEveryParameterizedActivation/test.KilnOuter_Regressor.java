@@ -1,5 +1,7 @@
 package test;
 
+import static dev.kiln.runtime.Memory.FLOAT;
+
 import dev.kiln.runtime.Checks;
 import dev.kiln.runtime.Memory;
 import dev.kiln.runtime.Model;
@@ -8,8 +10,6 @@ import dev.kiln.runtime.Rng;
 import dev.kiln.runtime.blas.Blas;
 import dev.kiln.runtime.blas.Blases;
 import dev.kiln.runtime.init.Initializers;
-import dev.kiln.runtime.ops.Activations;
-import dev.kiln.runtime.ops.DenseOps;
 import dev.kiln.runtime.ops.Losses;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
@@ -305,19 +305,50 @@ public final class KilnOuter_Regressor implements Model {
         Memory.copy(input, offset, x, 0, batch * INPUT_SIZE);
         this.batch = batch;
         this.lossReady = false;
-        // layer 1: Dense(3 -> 5), from Outer.Regressor.first
-        // (batch, 3) x (5, 3)^T + (5) -> (batch, 5)
-        DenseOps.forward(blas, x, 0, firstParams, 0, 15, out1, 0, batch, 3, 5);
-        // layer 2: LeakyReLU(5, alpha=0.2), from Outer.Regressor.first
-        Activations.leakyReluForward(out1, 0, out2, 0, batch * 5, 0.2f);
-        // layer 3: Dense(5 -> 5), from Outer.Regressor.second
-        // (batch, 5) x (5, 5)^T + (5) -> (batch, 5)
-        DenseOps.forward(blas, out2, 0, secondParams, 0, 25, out3, 0, batch, 5, 5);
-        // layer 4: ELU(5, alpha=0.5), from Outer.Regressor.second
-        Activations.eluForward(out3, 0, out4, 0, batch * 5, 0.5f);
-        // layer 5: Dense(5 -> 1), from Outer.Regressor.value
-        // (batch, 5) x (1, 5)^T + (1) -> (batch, 1)
-        DenseOps.forward(blas, out4, 0, valueParams, 0, 5, out5, 0, batch, 5, 1);
+        // layer 1: Dense(3 -> 5), from Outer.Regressor.first, and layer 2: LeakyReLU(5, alpha=0.2); loops (15 weights)
+        // (batch, 3) x (5, 3)^T + (5) -> (batch, 5) in loops, then leaky ReLU
+        for (int s = 0; s < batch; s++) {
+            long row = s * 3L;
+            for (int o = 0; o < 5; o++) {
+                float z = 0f;
+                for (int k = 0; k < 3; k++) {
+                    z += x.getAtIndex(FLOAT, row + k) * firstParams.getAtIndex(FLOAT, o * 3L + k);
+                }
+                z += firstParams.getAtIndex(FLOAT, 15 + o);
+                long at = s * 5L + o;
+                out1.setAtIndex(FLOAT, at, z);
+                out2.setAtIndex(FLOAT, at, z > 0 ? z : 0.2f * z);
+            }
+        }
+        // layer 3: Dense(5 -> 5), from Outer.Regressor.second, and layer 4: ELU(5, alpha=0.5); loops (25 weights)
+        // (batch, 5) x (5, 5)^T + (5) -> (batch, 5) in loops, then ELU
+        for (int s = 0; s < batch; s++) {
+            long row = s * 5L;
+            for (int o = 0; o < 5; o++) {
+                float z = 0f;
+                for (int k = 0; k < 5; k++) {
+                    z += out2.getAtIndex(FLOAT, row + k) * secondParams.getAtIndex(FLOAT, o * 5L + k);
+                }
+                z += secondParams.getAtIndex(FLOAT, 25 + o);
+                long at = s * 5L + o;
+                out3.setAtIndex(FLOAT, at, z);
+                out4.setAtIndex(FLOAT, at, z > 0 ? z : 0.5f * (float) Math.expm1(z));
+            }
+        }
+        // layer 5: Dense(5 -> 1), from Outer.Regressor.value; loops (5 weights)
+        // (batch, 5) x (1, 5)^T + (1) -> (batch, 1) in loops
+        for (int s = 0; s < batch; s++) {
+            long row = s * 5L;
+            for (int o = 0; o < 1; o++) {
+                float z = 0f;
+                for (int k = 0; k < 5; k++) {
+                    z += out4.getAtIndex(FLOAT, row + k) * valueParams.getAtIndex(FLOAT, o * 5L + k);
+                }
+                z += valueParams.getAtIndex(FLOAT, 5 + o);
+                long at = s * 1L + o;
+                out5.setAtIndex(FLOAT, at, z);
+            }
+        }
         Memory.copy(out5, 0, output, 0, batch * OUTPUT_SIZE);
         return output;
     }
@@ -341,15 +372,66 @@ public final class KilnOuter_Regressor implements Model {
         }
         lossReady = false;
         // layer 5: Dense(5 -> 1), from Outer.Regressor.value
-        DenseOps.backward(blas, out4, 0, valueParams, 0, dOut5, 0, valueGrads, 0, 5, dOut4, 0, batch, 5, 1);
-        // layer 4: ELU(5, alpha=0.5), from Outer.Regressor.second
-        Activations.eluBackward(out3, 0, out4, 0, dOut4, 0, dOut3, 0, batch * 5, 0.5f);
-        // layer 3: Dense(5 -> 5), from Outer.Regressor.second
-        DenseOps.backward(blas, out2, 0, secondParams, 0, dOut3, 0, secondGrads, 0, 25, dOut2, 0, batch, 5, 5);
-        // layer 2: LeakyReLU(5, alpha=0.2), from Outer.Regressor.first
-        Activations.leakyReluBackward(out1, 0, out2, 0, dOut2, 0, dOut1, 0, batch * 5, 0.2f);
-        // layer 1: Dense(3 -> 5), from Outer.Regressor.first
-        DenseOps.backward(blas, x, 0, firstParams, 0, dOut1, 0, firstGrads, 0, 15, inputGradientEnabled ? dx : null, 0, batch, 3, 5);
+        // dz, then dW += dz x, db += dz, dx = dz W, in loops
+        for (int s = 0; s < batch; s++) {
+            long row = s * 5L;
+            for (int k = 0; k < 5; k++) {
+                dOut4.setAtIndex(FLOAT, row + k, 0f);
+            }
+            for (int o = 0; o < 1; o++) {
+                long at = s * 1L + o;
+                float dz = dOut5.getAtIndex(FLOAT, at);
+                valueGrads.setAtIndex(FLOAT, 5 + o, valueGrads.getAtIndex(FLOAT, 5 + o) + dz);
+                for (int k = 0; k < 5; k++) {
+                    long w = o * 5L + k;
+                    valueGrads.setAtIndex(FLOAT, w, valueGrads.getAtIndex(FLOAT, w) + dz * out4.getAtIndex(FLOAT, row + k));
+                    dOut4.setAtIndex(FLOAT, row + k, dOut4.getAtIndex(FLOAT, row + k) + dz * valueParams.getAtIndex(FLOAT, w));
+                }
+            }
+        }
+        // layer 3: Dense(5 -> 5), from Outer.Regressor.second, and layer 4: ELU(5, alpha=0.5)
+        // dz = ELU'(z) dy, then dW += dz x, db += dz, dx = dz W, in loops
+        for (int s = 0; s < batch; s++) {
+            long row = s * 5L;
+            for (int k = 0; k < 5; k++) {
+                dOut2.setAtIndex(FLOAT, row + k, 0f);
+            }
+            for (int o = 0; o < 5; o++) {
+                long at = s * 5L + o;
+                float g = dOut4.getAtIndex(FLOAT, at);
+                float dz = out3.getAtIndex(FLOAT, at) > 0 ? g : (out4.getAtIndex(FLOAT, at) + 0.5f) * g;
+                secondGrads.setAtIndex(FLOAT, 25 + o, secondGrads.getAtIndex(FLOAT, 25 + o) + dz);
+                for (int k = 0; k < 5; k++) {
+                    long w = o * 5L + k;
+                    secondGrads.setAtIndex(FLOAT, w, secondGrads.getAtIndex(FLOAT, w) + dz * out2.getAtIndex(FLOAT, row + k));
+                    dOut2.setAtIndex(FLOAT, row + k, dOut2.getAtIndex(FLOAT, row + k) + dz * secondParams.getAtIndex(FLOAT, w));
+                }
+            }
+        }
+        // layer 1: Dense(3 -> 5), from Outer.Regressor.first, and layer 2: LeakyReLU(5, alpha=0.2)
+        // dz = leaky ReLU'(z) dy, then dW += dz x, db += dz and, when enabled, dx = dz W, in loops
+        boolean wantDx = inputGradientEnabled;
+        for (int s = 0; s < batch; s++) {
+            long row = s * 3L;
+            if (wantDx) {
+                for (int k = 0; k < 3; k++) {
+                    dx.setAtIndex(FLOAT, row + k, 0f);
+                }
+            }
+            for (int o = 0; o < 5; o++) {
+                long at = s * 5L + o;
+                float g = dOut2.getAtIndex(FLOAT, at);
+                float dz = out1.getAtIndex(FLOAT, at) > 0 ? g : 0.2f * g;
+                firstGrads.setAtIndex(FLOAT, 15 + o, firstGrads.getAtIndex(FLOAT, 15 + o) + dz);
+                for (int k = 0; k < 3; k++) {
+                    long w = o * 3L + k;
+                    firstGrads.setAtIndex(FLOAT, w, firstGrads.getAtIndex(FLOAT, w) + dz * x.getAtIndex(FLOAT, row + k));
+                    if (wantDx) {
+                        dx.setAtIndex(FLOAT, row + k, dx.getAtIndex(FLOAT, row + k) + dz * firstParams.getAtIndex(FLOAT, w));
+                    }
+                }
+            }
+        }
         if (inputGradientEnabled) {
             Memory.copy(dx, 0, inputGradient, 0, batch * INPUT_SIZE);
         }

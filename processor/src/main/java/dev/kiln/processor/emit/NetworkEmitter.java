@@ -67,6 +67,7 @@ public final class NetworkEmitter {
                 .addMethod(backward())
                 .addMethods(members.gradientControls());
         return JavaFile.builder(plan.packageName(), type.build())
+                .addStaticImport(RuntimeTypes.MEMORY, "FLOAT")
                 .indent("    ")
                 .skipJavaLangImports(true)
                 .build();

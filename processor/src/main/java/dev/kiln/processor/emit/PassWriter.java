@@ -7,6 +7,8 @@ import dev.kiln.processor.model.NetworkPlan;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.Init;
+import dev.kiln.spec.Tier;
+import java.util.List;
 
 /**
  * Writes the bodies of the passes: initialization, forward, loss and backward, one block per layer,
@@ -48,27 +50,44 @@ final class PassWriter {
         return how + (dense.bias() ? ", bias zeros" : "");
     }
 
-    // layer 1: Dense(4 -> 16), from Iris.hidden
-    // (batch, 4) x (16, 4)^T + (16) -> (batch, 16)
-    // DenseOps.forward(blas, x, 0, hiddenParams, 0, 64, out1, 0, batch, 4, 16);
+    // layer 1: Dense(4 -> 16), from Iris.hidden, with layer 2: ReLU(16) fused
+    // ... loops or a product and one pass (DenseWriter) ...
     CodeBlock forward() {
         CodeBlock.Builder code = CodeBlock.builder();
-        for (LayerPlan layer : plan.layers()) {
-            code.add("// $L\n", layer.title());
+        List<LayerPlan> layers = plan.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerPlan layer = layers.get(i);
+            LayerPlan next = i + 1 < layers.size() && layers.get(i + 1).fused() ? layers.get(i + 1) : null;
             switch (layer.spec()) {
                 case DenseSpec dense -> {
-                    code.add("// (batch, $L) x ($L, $L)^T$L -> (batch, $L)\n", layer.inputSize(), layer.outputSize(),
-                            layer.inputSize(), dense.bias() ? " + (" + layer.outputSize() + ")" : "", layer.outputSize());
-                    code.addStatement("$T.forward(blas, $N, 0, $N, 0, $L, $N, 0, batch, $L, $L)",
-                            RuntimeTypes.DENSE_OPS, layer.input().name(), layer.tensors() + "Params", biasOffset(layer),
-                            layer.output().name(), layer.inputSize(), layer.outputSize());
+                    code.add("// $L$L; $L\n", layer.title(), next == null ? "" : ", and " + fusedTitle(next),
+                            tierComment(layer));
+                    code.add(DenseWriter.forward(layer, next));
                 }
-                case ActivationSpec activation -> code.addStatement("$T.$L($N, 0, $N, 0, $L)", RuntimeTypes.ACTIVATIONS,
-                        kernel(activation) + "Forward", layer.input().name(), layer.output().name(),
-                        extent(activation, layer.outputSize()));
+                case ActivationSpec activation -> {
+                    if (layer.fused()) {
+                        continue;
+                    }
+                    code.add("// $L\n", layer.title());
+                    code.addStatement("$T.$L($N, 0, $N, 0, $L)", RuntimeTypes.ACTIVATIONS,
+                            kernel(activation) + "Forward", layer.input().name(), layer.output().name(),
+                            extent(activation, layer.outputSize()));
+                }
             }
         }
         return code.build();
+    }
+
+    /** A fused activation in its Dense layer's comment: {@code layer 2: ReLU(16)}. */
+    private static String fusedTitle(LayerPlan activation) {
+        return "layer " + activation.number() + ": " + activation.spec().describe(activation.inputSize());
+    }
+
+    /** How a Dense layer is computed, for its comment. */
+    private static String tierComment(LayerPlan layer) {
+        int weights = layer.inputSize() * layer.outputSize();
+        return String.format(java.util.Locale.ROOT, "%s (%,d weights)", layer.tier() == Tier.BLAS
+                ? "matrix products through the Blas backend" : "loops", weights);
     }
 
     // SOFTMAX_CROSS_ENTROPY absorbs layer 4 (softmax): it reads the logits and its gradient skips that layer
@@ -94,24 +113,30 @@ final class PassWriter {
     }
 
     // layer 3: Dense(16 -> 3), from Iris.out
-    // DenseOps.backward(blas, out2, 0, outParams, 0, dOut3, 0, outGrads, 0, 48, dOut2, 0, batch, 16, 3);
+    // ... (DenseWriter) ...
     CodeBlock backward() {
         CodeBlock.Builder code = CodeBlock.builder();
+        List<LayerPlan> layers = plan.layers();
         for (LayerPlan layer : plan.backwardLayers()) {
-            code.add("// $L\n", layer.title());
-            boolean first = layer.first();
-            String inputGradient = layer.inputGradient().name();
+            int i = layer.number() - 1;
             switch (layer.spec()) {
-                case DenseSpec dense -> code.addStatement(
-                        "$T.backward(blas, $N, 0, $N, 0, $N, 0, $N, 0, $L, $L, 0, batch, $L, $L)",
-                        RuntimeTypes.DENSE_OPS, layer.input().name(), layer.tensors() + "Params",
-                        layer.outputGradient().name(), layer.tensors() + "Grads", biasOffset(layer),
-                        first ? "inputGradientEnabled ? " + inputGradient + " : null" : inputGradient,
-                        layer.inputSize(), layer.outputSize());
+                case DenseSpec dense -> {
+                    LayerPlan next = i + 1 < layers.size() && layers.get(i + 1).fused() ? layers.get(i + 1) : null;
+                    // a fused activation that the loss absorbs has no backward: the loss wrote dz already
+                    LayerPlan derivative = next != null && next.outputGradient() != null ? next : null;
+                    code.add("// $L$L\n", layer.title(), derivative == null ? "" : ", and " + fusedTitle(derivative));
+                    code.add(DenseWriter.backward(layer, derivative));
+                }
                 case ActivationSpec activation -> {
+                    if (layer.fused()) {
+                        continue;
+                    }
+                    boolean first = layer.first();
+                    code.add("// $L\n", layer.title());
                     CodeBlock call = CodeBlock.of("$T.$L($N, 0, $N, 0, $N, 0, $N, 0, $L)", RuntimeTypes.ACTIVATIONS,
                             kernel(activation) + "Backward", layer.input().name(), layer.output().name(),
-                            layer.outputGradient().name(), inputGradient, extent(activation, layer.outputSize()));
+                            layer.outputGradient().name(), layer.inputGradient().name(),
+                            extent(activation, layer.outputSize()));
                     if (first) {
                         code.beginControlFlow("if (inputGradientEnabled)").addStatement(call).endControlFlow();
                     } else {
@@ -121,12 +146,6 @@ final class PassWriter {
             }
         }
         return code.build();
-    }
-
-    /** Where the bias starts within the layer's slice (right after the weight), or {@code NO_BIAS}. */
-    private static CodeBlock biasOffset(LayerPlan layer) {
-        return layer.bias() == null ? CodeBlock.of("$T.NO_BIAS", RuntimeTypes.DENSE_OPS)
-                : CodeBlock.of("$L", layer.biasWithinLayer());
     }
 
     private static String kernel(ActivationSpec activation) {

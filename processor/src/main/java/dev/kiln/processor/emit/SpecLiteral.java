@@ -8,6 +8,7 @@ import dev.kiln.spec.Init;
 import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.Loss;
 import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.Tier;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -33,8 +34,11 @@ final class SpecLiteral {
 
     private static CodeBlock layer(LayerSpec layer) {
         return switch (layer) {
-            case DenseSpec d -> CodeBlock.of("new $T($L, $L, $T.$L, $L, $S)", DenseSpec.class, d.units(), d.bias(),
-                    Init.class, d.init().name(), d.scale(), d.source());
+            case DenseSpec d -> d.tier() == Tier.AUTO
+                    ? CodeBlock.of("new $T($L, $L, $T.$L, $L, $S)", DenseSpec.class, d.units(), d.bias(),
+                            Init.class, d.init().name(), d.scale(), d.source())
+                    : CodeBlock.of("new $T($L, $L, $T.$L, $L, $S, $T.$L)", DenseSpec.class, d.units(), d.bias(),
+                            Init.class, d.init().name(), d.scale(), d.source(), Tier.class, d.tier().name());
             case ActivationSpec a -> CodeBlock.of("new $T($T.$L, $L, $S)", ActivationSpec.class, Activation.class,
                     a.function().name(), a.alpha(), a.source());
         };

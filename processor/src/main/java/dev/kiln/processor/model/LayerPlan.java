@@ -1,6 +1,7 @@
 package dev.kiln.processor.model;
 
 import dev.kiln.spec.LayerSpec;
+import dev.kiln.spec.Tier;
 
 /**
  * One layer of the generated class: its shapes, the buffers it reads and writes, its parameters.
@@ -20,6 +21,10 @@ import dev.kiln.spec.LayerSpec;
  * @param bias           its bias, or null
  * @param tensors        the name of its parameters' slices ({@code <tensors>Params}, {@code <tensors>Grads}:
  *                       weight then bias, from the weight's offset), or null without parameters
+ * @param tier           for a Dense layer, how it is computed ({@link Tier#LOOPS} or {@link Tier#BLAS},
+ *                       never {@link Tier#AUTO}); null for other layers
+ * @param fused          for an activation, whether it is computed in the loops of the Dense layer before
+ *                       it (forward, and backward unless the loss absorbs it)
  */
 public record LayerPlan(
         int number,
@@ -32,7 +37,9 @@ public record LayerPlan(
         Buffer inputGradient,
         ParameterPlan weight,
         ParameterPlan bias,
-        String tensors) {
+        String tensors,
+        Tier tier,
+        boolean fused) {
 
     /** Its parameters' size in floats: the weight and, if any, the bias. */
     public int parameterCount() {

@@ -1,9 +1,12 @@
 package dev.kiln.processor.model;
 
+import dev.kiln.spec.Activation;
+import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.Loss;
 import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.Tier;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -105,9 +108,13 @@ public final class Planner {
                     sliceNames.add(tensors + "Grads");
                 }
             }
-            layers.add(new LayerPlan(i + 1, spec.layers().get(i), sizes.get(i), sizes.get(i + 1),
+            LayerSpec layer = spec.layers().get(i);
+            Tier tier = layer instanceof DenseSpec dense ? tier(dense, sizes.get(i), sizes.get(i + 1)) : null;
+            boolean fusedIntoDense = layer instanceof ActivationSpec activation
+                    && activation.function() != Activation.SOFTMAX && i > 0 && spec.layers().get(i - 1) instanceof DenseSpec;
+            layers.add(new LayerPlan(i + 1, layer, sizes.get(i), sizes.get(i + 1),
                     i == 0 ? input : outputs[i - 1], outputs[i], gradients[i],
-                    i == 0 ? inputGradient : gradients[i - 1], weights[i], biases[i], tensors));
+                    i == 0 ? inputGradient : gradients[i - 1], weights[i], biases[i], tensors, tier, fusedIntoDense));
         }
 
         LossPlan loss = null;
@@ -120,6 +127,21 @@ public final class Planner {
         }
         return new NetworkPlan(packageName, className, declaredBy, spec, layers, parameters(weights, biases),
                 parameterCount, buffers, memory.size(), loss);
+    }
+
+    /**
+     * The largest Dense layer (inputs x outputs) computed in generated loops when its tier is
+     * {@link Tier#AUTO}; larger ones go through the {@code Blas} backend. Measured: see
+     * docs/decisions.md, "Planner tiers".
+     */
+    public static final int LOOPS_MAX_WEIGHTS = 256;
+
+    /** The tier a Dense layer is computed with: its own, or for {@link Tier#AUTO} by its size. */
+    static Tier tier(DenseSpec dense, int in, int out) {
+        if (dense.tier() != Tier.AUTO) {
+            return dense.tier();
+        }
+        return (long) in * out <= LOOPS_MAX_WEIGHTS ? Tier.LOOPS : Tier.BLAS;
     }
 
     /** Lays out the one allocation: each run of floats after the previous one. */

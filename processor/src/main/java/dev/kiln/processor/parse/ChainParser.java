@@ -21,6 +21,7 @@ import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.Loss;
 import dev.kiln.spec.NetworkSpec;
 import dev.kiln.spec.Rule;
+import dev.kiln.spec.Tier;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -252,6 +253,7 @@ public final class ChainParser {
             case "noBias" -> a.none(b.noBias());
             case "init" -> args.size() == 1 ? b.init(a.enumeration(0, 1, Init.class))
                     : b.init(a.enumeration(0, 2, Init.class), a.real(1, 2));
+            case "tier" -> b.tier(a.enumeration(0, 1, Tier.class));
             case "identity" -> a.none(b.identity());
             case "sigmoid" -> a.none(b.sigmoid());
             case "tanh" -> a.none(b.tanh());
@@ -363,6 +365,7 @@ public final class ChainParser {
         return switch (method) {
             case "named", "network" -> "\"hidden\"";
             case "loss" -> "Loss.SOFTMAX_CROSS_ENTROPY";
+            case "tier" -> "Tier.LOOPS";
             case "init" -> "Init.HE_NORMAL or 0.05";
             case "activation" -> "Activation.RELU or 0.1";
             case "leakyRelu", "elu" -> "0.1";

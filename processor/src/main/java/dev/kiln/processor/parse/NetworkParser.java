@@ -21,6 +21,7 @@ import dev.kiln.spec.Loss;
 import dev.kiln.spec.NetworkSpec;
 import dev.kiln.spec.Problem;
 import dev.kiln.spec.Rule;
+import dev.kiln.spec.Tier;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -171,7 +172,8 @@ public final class NetworkParser {
                         booleanValue(v.get("bias")),
                         enumValue(v.get("init"), Init.class),
                         doubleValue(v.get("scale")),
-                        where));
+                        where,
+                        enumValue(v.get("tier"), Tier.class)));
                 origins.add(new LayerOrigin(fieldName, Location.of(field, dense), explicitLocations(field, dense)));
             }
             if (activation != null) {

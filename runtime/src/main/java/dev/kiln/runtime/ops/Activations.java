@@ -164,8 +164,8 @@ public final class Activations {
         }
     }
 
-    /** The logistic function of one value, stable for any magnitude. */
-    static float sigmoid(float x) {
+    /** The logistic function of one value, stable for any magnitude (generated code calls it in its loops). */
+    public static float sigmoid(float x) {
         if (x >= 0) {
             return (float) (1.0 / (1.0 + Math.exp(-x)));
         }

@@ -26,8 +26,9 @@ import java.io.UncheckedIOException;
  * <p>Run with {@code ./kiln demo}. The first argument picks the optimizer, {@code adam} (the default) or
  * {@code sgd} (SGD with momentum); the second the network: {@code annotations} (the default, the class
  * generated from {@link Iris}), {@code builder} (the class generated from {@link IrisChains#IRIS_CHAIN})
- * or {@code interpreter} (that spec run by the interpreter, with nothing generated). All three hold the
- * same numbers: {@code ./kiln demo -Dexec.args="sgd interpreter"}.
+ * or {@code interpreter} (that spec run by the interpreter, with nothing generated). The two generated
+ * classes compute the same numbers; the interpreter the same within rounding:
+ * {@code ./kiln demo -Dexec.args="sgd interpreter"}.
  */
 public final class IrisDemo {
 
