@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import com.sun.management.ThreadMXBean;
+import dev.kiln.runtime.Memory;
 import dev.kiln.runtime.Model;
 import dev.kiln.runtime.Parameter;
 import dev.kiln.runtime.ReferenceNetwork;
@@ -22,6 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -129,14 +131,24 @@ class GeneratedNetworkTest {
         return Sources.load(compilation, "test.Kiln" + name);
     }
 
+    /**
+     * Every trainable network at a batch of 2, which small layers compute in loops, and of 3, which
+     * they compute through Blas (see {@code Planner.LOOPS_MAX_BATCH}).
+     */
+    static Stream<Arguments> trainableAndBatches() {
+        return trainable().flatMap(name -> Stream.of(Arguments.of(name, 2), Arguments.of(name, 3)));
+    }
+
     @ParameterizedTest
-    @MethodSource("trainable")
-    void forwardLossAndEveryGradientMatchTheReference(String name) {
+    @MethodSource("trainableAndBatches")
+    void forwardLossAndEveryGradientMatchTheReference(String name, int batch) {
         Model model = model(name);
         model.initialize(7);
         ReferenceNetwork reference = new ReferenceNetwork(model.spec());
-        Random random = new Random(name.hashCode());
-        int batch = 3;
+        Random random = new Random(name.hashCode() + batch);
+        // random biases too (they start at zero), so that every parameter's use is checked
+        float[] weights = randoms(random, floats(model.parameters()).length);
+        Memory.copy(weights, 0, model.parameters(), 0, weights.length);
         float[] x = randoms(random, batch * model.inputSize());
         float[] t = targets(random, model.spec().loss(), batch, model.outputSize());
         double[] p = toDouble(floats(model.parameters()));

@@ -232,18 +232,31 @@ public final class KilnBinary implements Model {
         // layer 1: Sigmoid(2), from Binary.squash
         Activations.sigmoidForward(x, 0, out1, 0, batch * 2);
         // layer 2: Dense(2 -> 1), from Binary.out, and layer 3: Sigmoid(1); loops (2 weights)
-        // (batch, 2) x (1, 2)^T + (1) -> (batch, 1) in loops, then sigmoid
-        for (int s = 0; s < batch; s++) {
-            long row = s * 2L;
-            for (int o = 0; o < 1; o++) {
-                float z = 0f;
-                for (int k = 0; k < 2; k++) {
-                    z += out1.getAtIndex(FLOAT, row + k) * outParams.getAtIndex(FLOAT, o * 2L + k);
+        if (batch <= 2) {
+            // (batch, 2) x (1, 2)^T + (1) -> (batch, 1) in loops, then sigmoid
+            for (int s = 0; s < batch; s++) {
+                long row = s * 2L;
+                for (int o = 0; o < 1; o++) {
+                    float z = 0f;
+                    for (int k = 0; k < 2; k++) {
+                        z += out1.getAtIndex(FLOAT, row + k) * outParams.getAtIndex(FLOAT, o * 2L + k);
+                    }
+                    z += outParams.getAtIndex(FLOAT, 2 + o);
+                    long at = s * 1L + o;
+                    out2.setAtIndex(FLOAT, at, z);
+                    out3.setAtIndex(FLOAT, at, Activations.sigmoid(z));
                 }
-                z += outParams.getAtIndex(FLOAT, 2 + o);
-                long at = s * 1L + o;
-                out2.setAtIndex(FLOAT, at, z);
-                out3.setAtIndex(FLOAT, at, Activations.sigmoid(z));
+            }
+        } else {
+            // (batch, 2) x (1, 2)^T -> (batch, 1), then the bias and sigmoid in one pass
+            blas.sgemm(false, true, batch, 1, 2, 1f, out1, 0, 2, outParams, 0, 2, 0f, out2, 0, 1);
+            for (int s = 0; s < batch; s++) {
+                for (int o = 0; o < 1; o++) {
+                    long at = s * 1L + o;
+                    float z = out2.getAtIndex(FLOAT, at) + outParams.getAtIndex(FLOAT, 2 + o);
+                    out2.setAtIndex(FLOAT, at, z);
+                    out3.setAtIndex(FLOAT, at, Activations.sigmoid(z));
+                }
             }
         }
         Memory.copy(out3, 0, output, 0, batch * OUTPUT_SIZE);
@@ -270,22 +283,37 @@ public final class KilnBinary implements Model {
         }
         lossReady = false;
         // layer 2: Dense(2 -> 1), from Binary.out
-        // dz, then dW += dz x, db += dz, dx = dz W, in loops
-        for (int s = 0; s < batch; s++) {
-            long row = s * 2L;
-            for (int k = 0; k < 2; k++) {
-                dOut1.setAtIndex(FLOAT, row + k, 0f);
-            }
-            for (int o = 0; o < 1; o++) {
-                long at = s * 1L + o;
-                float dz = dOut2.getAtIndex(FLOAT, at);
-                outGrads.setAtIndex(FLOAT, 2 + o, outGrads.getAtIndex(FLOAT, 2 + o) + dz);
+        if (batch <= 2) {
+            // dz, then dW += dz x, db += dz, dx = dz W, in loops
+            for (int s = 0; s < batch; s++) {
+                long row = s * 2L;
                 for (int k = 0; k < 2; k++) {
-                    long w = o * 2L + k;
-                    outGrads.setAtIndex(FLOAT, w, outGrads.getAtIndex(FLOAT, w) + dz * out1.getAtIndex(FLOAT, row + k));
-                    dOut1.setAtIndex(FLOAT, row + k, dOut1.getAtIndex(FLOAT, row + k) + dz * outParams.getAtIndex(FLOAT, w));
+                    dOut1.setAtIndex(FLOAT, row + k, 0f);
+                }
+                for (int o = 0; o < 1; o++) {
+                    long at = s * 1L + o;
+                    float dz = dOut2.getAtIndex(FLOAT, at);
+                    outGrads.setAtIndex(FLOAT, 2 + o, outGrads.getAtIndex(FLOAT, 2 + o) + dz);
+                    for (int k = 0; k < 2; k++) {
+                        long w = o * 2L + k;
+                        outGrads.setAtIndex(FLOAT, w, outGrads.getAtIndex(FLOAT, w) + dz * out1.getAtIndex(FLOAT, row + k));
+                        dOut1.setAtIndex(FLOAT, row + k, dOut1.getAtIndex(FLOAT, row + k) + dz * outParams.getAtIndex(FLOAT, w));
+                    }
                 }
             }
+        } else {
+            // the bias gradient in one pass, then the products
+            for (int s = 0; s < batch; s++) {
+                for (int o = 0; o < 1; o++) {
+                    long at = s * 1L + o;
+                    float dz = dOut2.getAtIndex(FLOAT, at);
+                    outGrads.setAtIndex(FLOAT, 2 + o, outGrads.getAtIndex(FLOAT, 2 + o) + dz);
+                }
+            }
+            // dW += dz^T x: (1, batch) x (batch, 2)
+            blas.sgemm(true, false, 1, 2, batch, 1f, dOut2, 0, 1, out1, 0, 2, 1f, outGrads, 0, 2);
+            // dx = dz W: (batch, 1) x (1, 2)
+            blas.sgemm(false, false, batch, 2, 1, 1f, dOut2, 0, 1, outParams, 0, 2, 0f, dOut1, 0, 2);
         }
         // layer 1: Sigmoid(2), from Binary.squash
         if (inputGradientEnabled) {

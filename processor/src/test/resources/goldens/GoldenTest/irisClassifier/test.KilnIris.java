@@ -259,32 +259,57 @@ public final class KilnIris implements Model {
         this.batch = batch;
         this.lossReady = false;
         // layer 1: Dense(4 -> 16), from Iris.hidden, and layer 2: ReLU(16); loops (64 weights)
-        // (batch, 4) x (16, 4)^T + (16) -> (batch, 16) in loops, then ReLU
-        for (int s = 0; s < batch; s++) {
-            long row = s * 4L;
-            for (int o = 0; o < 16; o++) {
-                float z = 0f;
-                for (int k = 0; k < 4; k++) {
-                    z += x.getAtIndex(FLOAT, row + k) * hiddenParams.getAtIndex(FLOAT, o * 4L + k);
+        if (batch <= 2) {
+            // (batch, 4) x (16, 4)^T + (16) -> (batch, 16) in loops, then ReLU
+            for (int s = 0; s < batch; s++) {
+                long row = s * 4L;
+                for (int o = 0; o < 16; o++) {
+                    float z = 0f;
+                    for (int k = 0; k < 4; k++) {
+                        z += x.getAtIndex(FLOAT, row + k) * hiddenParams.getAtIndex(FLOAT, o * 4L + k);
+                    }
+                    z += hiddenParams.getAtIndex(FLOAT, 64 + o);
+                    long at = s * 16L + o;
+                    out1.setAtIndex(FLOAT, at, z);
+                    out2.setAtIndex(FLOAT, at, Math.max(0f, z));
                 }
-                z += hiddenParams.getAtIndex(FLOAT, 64 + o);
-                long at = s * 16L + o;
-                out1.setAtIndex(FLOAT, at, z);
-                out2.setAtIndex(FLOAT, at, Math.max(0f, z));
+            }
+        } else {
+            // (batch, 4) x (16, 4)^T -> (batch, 16), then the bias and ReLU in one pass
+            blas.sgemm(false, true, batch, 16, 4, 1f, x, 0, 4, hiddenParams, 0, 4, 0f, out1, 0, 16);
+            for (int s = 0; s < batch; s++) {
+                for (int o = 0; o < 16; o++) {
+                    long at = s * 16L + o;
+                    float z = out1.getAtIndex(FLOAT, at) + hiddenParams.getAtIndex(FLOAT, 64 + o);
+                    out1.setAtIndex(FLOAT, at, z);
+                    out2.setAtIndex(FLOAT, at, Math.max(0f, z));
+                }
             }
         }
         // layer 3: Dense(16 -> 3), from Iris.out; loops (48 weights)
-        // (batch, 16) x (3, 16)^T + (3) -> (batch, 3) in loops
-        for (int s = 0; s < batch; s++) {
-            long row = s * 16L;
-            for (int o = 0; o < 3; o++) {
-                float z = 0f;
-                for (int k = 0; k < 16; k++) {
-                    z += out2.getAtIndex(FLOAT, row + k) * outParams.getAtIndex(FLOAT, o * 16L + k);
+        if (batch <= 2) {
+            // (batch, 16) x (3, 16)^T + (3) -> (batch, 3) in loops
+            for (int s = 0; s < batch; s++) {
+                long row = s * 16L;
+                for (int o = 0; o < 3; o++) {
+                    float z = 0f;
+                    for (int k = 0; k < 16; k++) {
+                        z += out2.getAtIndex(FLOAT, row + k) * outParams.getAtIndex(FLOAT, o * 16L + k);
+                    }
+                    z += outParams.getAtIndex(FLOAT, 48 + o);
+                    long at = s * 3L + o;
+                    out3.setAtIndex(FLOAT, at, z);
                 }
-                z += outParams.getAtIndex(FLOAT, 48 + o);
-                long at = s * 3L + o;
-                out3.setAtIndex(FLOAT, at, z);
+            }
+        } else {
+            // (batch, 16) x (3, 16)^T -> (batch, 3), then the bias in one pass
+            blas.sgemm(false, true, batch, 3, 16, 1f, out2, 0, 16, outParams, 0, 16, 0f, out3, 0, 3);
+            for (int s = 0; s < batch; s++) {
+                for (int o = 0; o < 3; o++) {
+                    long at = s * 3L + o;
+                    float z = out3.getAtIndex(FLOAT, at) + outParams.getAtIndex(FLOAT, 48 + o);
+                    out3.setAtIndex(FLOAT, at, z);
+                }
             }
         }
         Memory.copy(out3, 0, output, 0, batch * OUTPUT_SIZE);
@@ -310,45 +335,79 @@ public final class KilnIris implements Model {
         }
         lossReady = false;
         // layer 3: Dense(16 -> 3), from Iris.out
-        // dz, then dW += dz x, db += dz, dx = dz W, in loops
-        for (int s = 0; s < batch; s++) {
-            long row = s * 16L;
-            for (int k = 0; k < 16; k++) {
-                dOut2.setAtIndex(FLOAT, row + k, 0f);
-            }
-            for (int o = 0; o < 3; o++) {
-                long at = s * 3L + o;
-                float dz = dOut3.getAtIndex(FLOAT, at);
-                outGrads.setAtIndex(FLOAT, 48 + o, outGrads.getAtIndex(FLOAT, 48 + o) + dz);
+        if (batch <= 2) {
+            // dz, then dW += dz x, db += dz, dx = dz W, in loops
+            for (int s = 0; s < batch; s++) {
+                long row = s * 16L;
                 for (int k = 0; k < 16; k++) {
-                    long w = o * 16L + k;
-                    outGrads.setAtIndex(FLOAT, w, outGrads.getAtIndex(FLOAT, w) + dz * out2.getAtIndex(FLOAT, row + k));
-                    dOut2.setAtIndex(FLOAT, row + k, dOut2.getAtIndex(FLOAT, row + k) + dz * outParams.getAtIndex(FLOAT, w));
+                    dOut2.setAtIndex(FLOAT, row + k, 0f);
                 }
-            }
-        }
-        // layer 1: Dense(4 -> 16), from Iris.hidden, and layer 2: ReLU(16)
-        // dz = ReLU'(z) dy, then dW += dz x, db += dz and, when enabled, dx = dz W, in loops
-        boolean wantDx = inputGradientEnabled;
-        for (int s = 0; s < batch; s++) {
-            long row = s * 4L;
-            if (wantDx) {
-                for (int k = 0; k < 4; k++) {
-                    dx.setAtIndex(FLOAT, row + k, 0f);
-                }
-            }
-            for (int o = 0; o < 16; o++) {
-                long at = s * 16L + o;
-                float g = dOut2.getAtIndex(FLOAT, at);
-                float dz = out1.getAtIndex(FLOAT, at) > 0 ? g : 0f;
-                hiddenGrads.setAtIndex(FLOAT, 64 + o, hiddenGrads.getAtIndex(FLOAT, 64 + o) + dz);
-                for (int k = 0; k < 4; k++) {
-                    long w = o * 4L + k;
-                    hiddenGrads.setAtIndex(FLOAT, w, hiddenGrads.getAtIndex(FLOAT, w) + dz * x.getAtIndex(FLOAT, row + k));
-                    if (wantDx) {
-                        dx.setAtIndex(FLOAT, row + k, dx.getAtIndex(FLOAT, row + k) + dz * hiddenParams.getAtIndex(FLOAT, w));
+                for (int o = 0; o < 3; o++) {
+                    long at = s * 3L + o;
+                    float dz = dOut3.getAtIndex(FLOAT, at);
+                    outGrads.setAtIndex(FLOAT, 48 + o, outGrads.getAtIndex(FLOAT, 48 + o) + dz);
+                    for (int k = 0; k < 16; k++) {
+                        long w = o * 16L + k;
+                        outGrads.setAtIndex(FLOAT, w, outGrads.getAtIndex(FLOAT, w) + dz * out2.getAtIndex(FLOAT, row + k));
+                        dOut2.setAtIndex(FLOAT, row + k, dOut2.getAtIndex(FLOAT, row + k) + dz * outParams.getAtIndex(FLOAT, w));
                     }
                 }
+            }
+        } else {
+            // the bias gradient in one pass, then the products
+            for (int s = 0; s < batch; s++) {
+                for (int o = 0; o < 3; o++) {
+                    long at = s * 3L + o;
+                    float dz = dOut3.getAtIndex(FLOAT, at);
+                    outGrads.setAtIndex(FLOAT, 48 + o, outGrads.getAtIndex(FLOAT, 48 + o) + dz);
+                }
+            }
+            // dW += dz^T x: (3, batch) x (batch, 16)
+            blas.sgemm(true, false, 3, 16, batch, 1f, dOut3, 0, 3, out2, 0, 16, 1f, outGrads, 0, 16);
+            // dx = dz W: (batch, 3) x (3, 16)
+            blas.sgemm(false, false, batch, 16, 3, 1f, dOut3, 0, 3, outParams, 0, 16, 0f, dOut2, 0, 16);
+        }
+        // layer 1: Dense(4 -> 16), from Iris.hidden, and layer 2: ReLU(16)
+        if (batch <= 2) {
+            // dz = ReLU'(z) dy, then dW += dz x, db += dz and, when enabled, dx = dz W, in loops
+            boolean wantDx = inputGradientEnabled;
+            for (int s = 0; s < batch; s++) {
+                long row = s * 4L;
+                if (wantDx) {
+                    for (int k = 0; k < 4; k++) {
+                        dx.setAtIndex(FLOAT, row + k, 0f);
+                    }
+                }
+                for (int o = 0; o < 16; o++) {
+                    long at = s * 16L + o;
+                    float g = dOut2.getAtIndex(FLOAT, at);
+                    float dz = out1.getAtIndex(FLOAT, at) > 0 ? g : 0f;
+                    hiddenGrads.setAtIndex(FLOAT, 64 + o, hiddenGrads.getAtIndex(FLOAT, 64 + o) + dz);
+                    for (int k = 0; k < 4; k++) {
+                        long w = o * 4L + k;
+                        hiddenGrads.setAtIndex(FLOAT, w, hiddenGrads.getAtIndex(FLOAT, w) + dz * x.getAtIndex(FLOAT, row + k));
+                        if (wantDx) {
+                            dx.setAtIndex(FLOAT, row + k, dx.getAtIndex(FLOAT, row + k) + dz * hiddenParams.getAtIndex(FLOAT, w));
+                        }
+                    }
+                }
+            }
+        } else {
+            // ReLU's derivative and the bias gradient in one pass, then the products
+            for (int s = 0; s < batch; s++) {
+                for (int o = 0; o < 16; o++) {
+                    long at = s * 16L + o;
+                    float g = dOut2.getAtIndex(FLOAT, at);
+                    float dz = out1.getAtIndex(FLOAT, at) > 0 ? g : 0f;
+                    dOut1.setAtIndex(FLOAT, at, dz);
+                    hiddenGrads.setAtIndex(FLOAT, 64 + o, hiddenGrads.getAtIndex(FLOAT, 64 + o) + dz);
+                }
+            }
+            // dW += dz^T x: (16, batch) x (batch, 4)
+            blas.sgemm(true, false, 16, 4, batch, 1f, dOut1, 0, 16, x, 0, 4, 1f, hiddenGrads, 0, 4);
+            // dx = dz W: (batch, 16) x (16, 4)
+            if (inputGradientEnabled) {
+                blas.sgemm(false, false, batch, 4, 16, 1f, dOut1, 0, 16, hiddenParams, 0, 4, 0f, dx, 0, 4);
             }
         }
         if (inputGradientEnabled) {

@@ -306,47 +306,85 @@ public final class KilnOuter_Regressor implements Model {
         this.batch = batch;
         this.lossReady = false;
         // layer 1: Dense(3 -> 5), from Outer.Regressor.first, and layer 2: LeakyReLU(5, alpha=0.2); loops (15 weights)
-        // (batch, 3) x (5, 3)^T + (5) -> (batch, 5) in loops, then leaky ReLU
-        for (int s = 0; s < batch; s++) {
-            long row = s * 3L;
-            for (int o = 0; o < 5; o++) {
-                float z = 0f;
-                for (int k = 0; k < 3; k++) {
-                    z += x.getAtIndex(FLOAT, row + k) * firstParams.getAtIndex(FLOAT, o * 3L + k);
+        if (batch <= 2) {
+            // (batch, 3) x (5, 3)^T + (5) -> (batch, 5) in loops, then leaky ReLU
+            for (int s = 0; s < batch; s++) {
+                long row = s * 3L;
+                for (int o = 0; o < 5; o++) {
+                    float z = 0f;
+                    for (int k = 0; k < 3; k++) {
+                        z += x.getAtIndex(FLOAT, row + k) * firstParams.getAtIndex(FLOAT, o * 3L + k);
+                    }
+                    z += firstParams.getAtIndex(FLOAT, 15 + o);
+                    long at = s * 5L + o;
+                    out1.setAtIndex(FLOAT, at, z);
+                    out2.setAtIndex(FLOAT, at, z > 0 ? z : 0.2f * z);
                 }
-                z += firstParams.getAtIndex(FLOAT, 15 + o);
-                long at = s * 5L + o;
-                out1.setAtIndex(FLOAT, at, z);
-                out2.setAtIndex(FLOAT, at, z > 0 ? z : 0.2f * z);
+            }
+        } else {
+            // (batch, 3) x (5, 3)^T -> (batch, 5), then the bias and leaky ReLU in one pass
+            blas.sgemm(false, true, batch, 5, 3, 1f, x, 0, 3, firstParams, 0, 3, 0f, out1, 0, 5);
+            for (int s = 0; s < batch; s++) {
+                for (int o = 0; o < 5; o++) {
+                    long at = s * 5L + o;
+                    float z = out1.getAtIndex(FLOAT, at) + firstParams.getAtIndex(FLOAT, 15 + o);
+                    out1.setAtIndex(FLOAT, at, z);
+                    out2.setAtIndex(FLOAT, at, z > 0 ? z : 0.2f * z);
+                }
             }
         }
         // layer 3: Dense(5 -> 5), from Outer.Regressor.second, and layer 4: ELU(5, alpha=0.5); loops (25 weights)
-        // (batch, 5) x (5, 5)^T + (5) -> (batch, 5) in loops, then ELU
-        for (int s = 0; s < batch; s++) {
-            long row = s * 5L;
-            for (int o = 0; o < 5; o++) {
-                float z = 0f;
-                for (int k = 0; k < 5; k++) {
-                    z += out2.getAtIndex(FLOAT, row + k) * secondParams.getAtIndex(FLOAT, o * 5L + k);
+        if (batch <= 2) {
+            // (batch, 5) x (5, 5)^T + (5) -> (batch, 5) in loops, then ELU
+            for (int s = 0; s < batch; s++) {
+                long row = s * 5L;
+                for (int o = 0; o < 5; o++) {
+                    float z = 0f;
+                    for (int k = 0; k < 5; k++) {
+                        z += out2.getAtIndex(FLOAT, row + k) * secondParams.getAtIndex(FLOAT, o * 5L + k);
+                    }
+                    z += secondParams.getAtIndex(FLOAT, 25 + o);
+                    long at = s * 5L + o;
+                    out3.setAtIndex(FLOAT, at, z);
+                    out4.setAtIndex(FLOAT, at, z > 0 ? z : 0.5f * (float) Math.expm1(z));
                 }
-                z += secondParams.getAtIndex(FLOAT, 25 + o);
-                long at = s * 5L + o;
-                out3.setAtIndex(FLOAT, at, z);
-                out4.setAtIndex(FLOAT, at, z > 0 ? z : 0.5f * (float) Math.expm1(z));
+            }
+        } else {
+            // (batch, 5) x (5, 5)^T -> (batch, 5), then the bias and ELU in one pass
+            blas.sgemm(false, true, batch, 5, 5, 1f, out2, 0, 5, secondParams, 0, 5, 0f, out3, 0, 5);
+            for (int s = 0; s < batch; s++) {
+                for (int o = 0; o < 5; o++) {
+                    long at = s * 5L + o;
+                    float z = out3.getAtIndex(FLOAT, at) + secondParams.getAtIndex(FLOAT, 25 + o);
+                    out3.setAtIndex(FLOAT, at, z);
+                    out4.setAtIndex(FLOAT, at, z > 0 ? z : 0.5f * (float) Math.expm1(z));
+                }
             }
         }
         // layer 5: Dense(5 -> 1), from Outer.Regressor.value; loops (5 weights)
-        // (batch, 5) x (1, 5)^T + (1) -> (batch, 1) in loops
-        for (int s = 0; s < batch; s++) {
-            long row = s * 5L;
-            for (int o = 0; o < 1; o++) {
-                float z = 0f;
-                for (int k = 0; k < 5; k++) {
-                    z += out4.getAtIndex(FLOAT, row + k) * valueParams.getAtIndex(FLOAT, o * 5L + k);
+        if (batch <= 2) {
+            // (batch, 5) x (1, 5)^T + (1) -> (batch, 1) in loops
+            for (int s = 0; s < batch; s++) {
+                long row = s * 5L;
+                for (int o = 0; o < 1; o++) {
+                    float z = 0f;
+                    for (int k = 0; k < 5; k++) {
+                        z += out4.getAtIndex(FLOAT, row + k) * valueParams.getAtIndex(FLOAT, o * 5L + k);
+                    }
+                    z += valueParams.getAtIndex(FLOAT, 5 + o);
+                    long at = s * 1L + o;
+                    out5.setAtIndex(FLOAT, at, z);
                 }
-                z += valueParams.getAtIndex(FLOAT, 5 + o);
-                long at = s * 1L + o;
-                out5.setAtIndex(FLOAT, at, z);
+            }
+        } else {
+            // (batch, 5) x (1, 5)^T -> (batch, 1), then the bias in one pass
+            blas.sgemm(false, true, batch, 1, 5, 1f, out4, 0, 5, valueParams, 0, 5, 0f, out5, 0, 1);
+            for (int s = 0; s < batch; s++) {
+                for (int o = 0; o < 1; o++) {
+                    long at = s * 1L + o;
+                    float z = out5.getAtIndex(FLOAT, at) + valueParams.getAtIndex(FLOAT, 5 + o);
+                    out5.setAtIndex(FLOAT, at, z);
+                }
             }
         }
         Memory.copy(out5, 0, output, 0, batch * OUTPUT_SIZE);
@@ -372,64 +410,115 @@ public final class KilnOuter_Regressor implements Model {
         }
         lossReady = false;
         // layer 5: Dense(5 -> 1), from Outer.Regressor.value
-        // dz, then dW += dz x, db += dz, dx = dz W, in loops
-        for (int s = 0; s < batch; s++) {
-            long row = s * 5L;
-            for (int k = 0; k < 5; k++) {
-                dOut4.setAtIndex(FLOAT, row + k, 0f);
-            }
-            for (int o = 0; o < 1; o++) {
-                long at = s * 1L + o;
-                float dz = dOut5.getAtIndex(FLOAT, at);
-                valueGrads.setAtIndex(FLOAT, 5 + o, valueGrads.getAtIndex(FLOAT, 5 + o) + dz);
+        if (batch <= 2) {
+            // dz, then dW += dz x, db += dz, dx = dz W, in loops
+            for (int s = 0; s < batch; s++) {
+                long row = s * 5L;
                 for (int k = 0; k < 5; k++) {
-                    long w = o * 5L + k;
-                    valueGrads.setAtIndex(FLOAT, w, valueGrads.getAtIndex(FLOAT, w) + dz * out4.getAtIndex(FLOAT, row + k));
-                    dOut4.setAtIndex(FLOAT, row + k, dOut4.getAtIndex(FLOAT, row + k) + dz * valueParams.getAtIndex(FLOAT, w));
+                    dOut4.setAtIndex(FLOAT, row + k, 0f);
                 }
-            }
-        }
-        // layer 3: Dense(5 -> 5), from Outer.Regressor.second, and layer 4: ELU(5, alpha=0.5)
-        // dz = ELU'(z) dy, then dW += dz x, db += dz, dx = dz W, in loops
-        for (int s = 0; s < batch; s++) {
-            long row = s * 5L;
-            for (int k = 0; k < 5; k++) {
-                dOut2.setAtIndex(FLOAT, row + k, 0f);
-            }
-            for (int o = 0; o < 5; o++) {
-                long at = s * 5L + o;
-                float g = dOut4.getAtIndex(FLOAT, at);
-                float dz = out3.getAtIndex(FLOAT, at) > 0 ? g : (out4.getAtIndex(FLOAT, at) + 0.5f) * g;
-                secondGrads.setAtIndex(FLOAT, 25 + o, secondGrads.getAtIndex(FLOAT, 25 + o) + dz);
-                for (int k = 0; k < 5; k++) {
-                    long w = o * 5L + k;
-                    secondGrads.setAtIndex(FLOAT, w, secondGrads.getAtIndex(FLOAT, w) + dz * out2.getAtIndex(FLOAT, row + k));
-                    dOut2.setAtIndex(FLOAT, row + k, dOut2.getAtIndex(FLOAT, row + k) + dz * secondParams.getAtIndex(FLOAT, w));
-                }
-            }
-        }
-        // layer 1: Dense(3 -> 5), from Outer.Regressor.first, and layer 2: LeakyReLU(5, alpha=0.2)
-        // dz = leaky ReLU'(z) dy, then dW += dz x, db += dz and, when enabled, dx = dz W, in loops
-        boolean wantDx = inputGradientEnabled;
-        for (int s = 0; s < batch; s++) {
-            long row = s * 3L;
-            if (wantDx) {
-                for (int k = 0; k < 3; k++) {
-                    dx.setAtIndex(FLOAT, row + k, 0f);
-                }
-            }
-            for (int o = 0; o < 5; o++) {
-                long at = s * 5L + o;
-                float g = dOut2.getAtIndex(FLOAT, at);
-                float dz = out1.getAtIndex(FLOAT, at) > 0 ? g : 0.2f * g;
-                firstGrads.setAtIndex(FLOAT, 15 + o, firstGrads.getAtIndex(FLOAT, 15 + o) + dz);
-                for (int k = 0; k < 3; k++) {
-                    long w = o * 3L + k;
-                    firstGrads.setAtIndex(FLOAT, w, firstGrads.getAtIndex(FLOAT, w) + dz * x.getAtIndex(FLOAT, row + k));
-                    if (wantDx) {
-                        dx.setAtIndex(FLOAT, row + k, dx.getAtIndex(FLOAT, row + k) + dz * firstParams.getAtIndex(FLOAT, w));
+                for (int o = 0; o < 1; o++) {
+                    long at = s * 1L + o;
+                    float dz = dOut5.getAtIndex(FLOAT, at);
+                    valueGrads.setAtIndex(FLOAT, 5 + o, valueGrads.getAtIndex(FLOAT, 5 + o) + dz);
+                    for (int k = 0; k < 5; k++) {
+                        long w = o * 5L + k;
+                        valueGrads.setAtIndex(FLOAT, w, valueGrads.getAtIndex(FLOAT, w) + dz * out4.getAtIndex(FLOAT, row + k));
+                        dOut4.setAtIndex(FLOAT, row + k, dOut4.getAtIndex(FLOAT, row + k) + dz * valueParams.getAtIndex(FLOAT, w));
                     }
                 }
+            }
+        } else {
+            // the bias gradient in one pass, then the products
+            for (int s = 0; s < batch; s++) {
+                for (int o = 0; o < 1; o++) {
+                    long at = s * 1L + o;
+                    float dz = dOut5.getAtIndex(FLOAT, at);
+                    valueGrads.setAtIndex(FLOAT, 5 + o, valueGrads.getAtIndex(FLOAT, 5 + o) + dz);
+                }
+            }
+            // dW += dz^T x: (1, batch) x (batch, 5)
+            blas.sgemm(true, false, 1, 5, batch, 1f, dOut5, 0, 1, out4, 0, 5, 1f, valueGrads, 0, 5);
+            // dx = dz W: (batch, 1) x (1, 5)
+            blas.sgemm(false, false, batch, 5, 1, 1f, dOut5, 0, 1, valueParams, 0, 5, 0f, dOut4, 0, 5);
+        }
+        // layer 3: Dense(5 -> 5), from Outer.Regressor.second, and layer 4: ELU(5, alpha=0.5)
+        if (batch <= 2) {
+            // dz = ELU'(z) dy, then dW += dz x, db += dz, dx = dz W, in loops
+            for (int s = 0; s < batch; s++) {
+                long row = s * 5L;
+                for (int k = 0; k < 5; k++) {
+                    dOut2.setAtIndex(FLOAT, row + k, 0f);
+                }
+                for (int o = 0; o < 5; o++) {
+                    long at = s * 5L + o;
+                    float g = dOut4.getAtIndex(FLOAT, at);
+                    float dz = out3.getAtIndex(FLOAT, at) > 0 ? g : (out4.getAtIndex(FLOAT, at) + 0.5f) * g;
+                    secondGrads.setAtIndex(FLOAT, 25 + o, secondGrads.getAtIndex(FLOAT, 25 + o) + dz);
+                    for (int k = 0; k < 5; k++) {
+                        long w = o * 5L + k;
+                        secondGrads.setAtIndex(FLOAT, w, secondGrads.getAtIndex(FLOAT, w) + dz * out2.getAtIndex(FLOAT, row + k));
+                        dOut2.setAtIndex(FLOAT, row + k, dOut2.getAtIndex(FLOAT, row + k) + dz * secondParams.getAtIndex(FLOAT, w));
+                    }
+                }
+            }
+        } else {
+            // ELU's derivative and the bias gradient in one pass, then the products
+            for (int s = 0; s < batch; s++) {
+                for (int o = 0; o < 5; o++) {
+                    long at = s * 5L + o;
+                    float g = dOut4.getAtIndex(FLOAT, at);
+                    float dz = out3.getAtIndex(FLOAT, at) > 0 ? g : (out4.getAtIndex(FLOAT, at) + 0.5f) * g;
+                    dOut3.setAtIndex(FLOAT, at, dz);
+                    secondGrads.setAtIndex(FLOAT, 25 + o, secondGrads.getAtIndex(FLOAT, 25 + o) + dz);
+                }
+            }
+            // dW += dz^T x: (5, batch) x (batch, 5)
+            blas.sgemm(true, false, 5, 5, batch, 1f, dOut3, 0, 5, out2, 0, 5, 1f, secondGrads, 0, 5);
+            // dx = dz W: (batch, 5) x (5, 5)
+            blas.sgemm(false, false, batch, 5, 5, 1f, dOut3, 0, 5, secondParams, 0, 5, 0f, dOut2, 0, 5);
+        }
+        // layer 1: Dense(3 -> 5), from Outer.Regressor.first, and layer 2: LeakyReLU(5, alpha=0.2)
+        if (batch <= 2) {
+            // dz = leaky ReLU'(z) dy, then dW += dz x, db += dz and, when enabled, dx = dz W, in loops
+            boolean wantDx = inputGradientEnabled;
+            for (int s = 0; s < batch; s++) {
+                long row = s * 3L;
+                if (wantDx) {
+                    for (int k = 0; k < 3; k++) {
+                        dx.setAtIndex(FLOAT, row + k, 0f);
+                    }
+                }
+                for (int o = 0; o < 5; o++) {
+                    long at = s * 5L + o;
+                    float g = dOut2.getAtIndex(FLOAT, at);
+                    float dz = out1.getAtIndex(FLOAT, at) > 0 ? g : 0.2f * g;
+                    firstGrads.setAtIndex(FLOAT, 15 + o, firstGrads.getAtIndex(FLOAT, 15 + o) + dz);
+                    for (int k = 0; k < 3; k++) {
+                        long w = o * 3L + k;
+                        firstGrads.setAtIndex(FLOAT, w, firstGrads.getAtIndex(FLOAT, w) + dz * x.getAtIndex(FLOAT, row + k));
+                        if (wantDx) {
+                            dx.setAtIndex(FLOAT, row + k, dx.getAtIndex(FLOAT, row + k) + dz * firstParams.getAtIndex(FLOAT, w));
+                        }
+                    }
+                }
+            }
+        } else {
+            // leaky ReLU's derivative and the bias gradient in one pass, then the products
+            for (int s = 0; s < batch; s++) {
+                for (int o = 0; o < 5; o++) {
+                    long at = s * 5L + o;
+                    float g = dOut2.getAtIndex(FLOAT, at);
+                    float dz = out1.getAtIndex(FLOAT, at) > 0 ? g : 0.2f * g;
+                    dOut1.setAtIndex(FLOAT, at, dz);
+                    firstGrads.setAtIndex(FLOAT, 15 + o, firstGrads.getAtIndex(FLOAT, 15 + o) + dz);
+                }
+            }
+            // dW += dz^T x: (5, batch) x (batch, 3)
+            blas.sgemm(true, false, 5, 3, batch, 1f, dOut1, 0, 5, x, 0, 3, 1f, firstGrads, 0, 3);
+            // dx = dz W: (batch, 5) x (5, 3)
+            if (inputGradientEnabled) {
+                blas.sgemm(false, false, batch, 3, 5, 1f, dOut1, 0, 5, firstParams, 0, 3, 0f, dx, 0, 3);
             }
         }
         if (inputGradientEnabled) {

@@ -2,6 +2,7 @@ package dev.kiln.processor.emit;
 
 import com.palantir.javapoet.CodeBlock;
 import dev.kiln.processor.model.LayerPlan;
+import dev.kiln.processor.model.Planner;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.Tier;
 
@@ -21,11 +22,24 @@ final class DenseWriter {
      * layer's output {@code z} and, when fused, the activation's output {@code f(z)}.
      */
     static CodeBlock forward(LayerPlan dense, LayerPlan activation) {
+        if (!dense.batchSwitch()) {
+            return forward(dense, activation, dense.tier());
+        }
+        return CodeBlock.builder()
+                .beginControlFlow("if (batch <= $L)", Planner.LOOPS_MAX_BATCH)
+                .add(forward(dense, activation, Tier.LOOPS))
+                .nextControlFlow("else")
+                .add(forward(dense, activation, Tier.BLAS))
+                .endControlFlow()
+                .build();
+    }
+
+    private static CodeBlock forward(LayerPlan dense, LayerPlan activation, Tier tier) {
         int in = dense.inputSize();
         int out = dense.outputSize();
         String params = dense.tensors() + "Params";
         CodeBlock.Builder code = CodeBlock.builder();
-        if (dense.tier() == Tier.BLAS) {
+        if (tier == Tier.BLAS) {
             code.add("// (batch, $L) x ($L, $L)^T -> (batch, $L)$L\n", in, out, in, out, epilogue(dense, activation));
             code.addStatement("blas.sgemm(false, true, batch, $L, $L, 1f, $N, 0, $L, $N, 0, $L, 0f, $N, 0, $L)",
                     out, in, dense.input().name(), in, params, in, dense.output().name(), out);
@@ -67,6 +81,19 @@ final class DenseWriter {
      * the first layer, only when enabled).
      */
     static CodeBlock backward(LayerPlan dense, LayerPlan activation) {
+        if (!dense.batchSwitch()) {
+            return backward(dense, activation, dense.tier());
+        }
+        return CodeBlock.builder()
+                .beginControlFlow("if (batch <= $L)", Planner.LOOPS_MAX_BATCH)
+                .add(backward(dense, activation, Tier.LOOPS))
+                .nextControlFlow("else")
+                .add(backward(dense, activation, Tier.BLAS))
+                .endControlFlow()
+                .build();
+    }
+
+    private static CodeBlock backward(LayerPlan dense, LayerPlan activation, Tier tier) {
         int in = dense.inputSize();
         int out = dense.outputSize();
         String params = dense.tensors() + "Params";
@@ -75,7 +102,7 @@ final class DenseWriter {
         String dx = dense.inputGradient().name();
         String dy = activation == null ? dense.outputGradient().name() : activation.outputGradient().name();
         CodeBlock.Builder code = CodeBlock.builder();
-        if (dense.tier() == Tier.BLAS) {
+        if (tier == Tier.BLAS) {
             String dz = dense.outputGradient().name();
             if (activation != null || dense.bias() != null) {
                 code.add("// $L in one pass, then the products\n", activation == null ? "the bias gradient"

@@ -25,6 +25,9 @@ import dev.kiln.spec.Tier;
  *                       never {@link Tier#AUTO}); null for other layers
  * @param fused          for an activation, whether it is computed in the loops of the Dense layer before
  *                       it (forward, and backward unless the loss absorbs it)
+ * @param batchSwitch    for a Dense layer of {@link Tier#LOOPS} that the planner chose, whether the
+ *                       generated code also has the {@link Tier#BLAS} path and takes it for batches
+ *                       larger than {@link Planner#LOOPS_MAX_BATCH}
  */
 public record LayerPlan(
         int number,
@@ -39,7 +42,8 @@ public record LayerPlan(
         ParameterPlan bias,
         String tensors,
         Tier tier,
-        boolean fused) {
+        boolean fused,
+        boolean batchSwitch) {
 
     /** Its parameters' size in floats: the weight and, if any, the bias. */
     public int parameterCount() {

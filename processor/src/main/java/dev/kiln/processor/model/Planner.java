@@ -114,7 +114,8 @@ public final class Planner {
                     && activation.function() != Activation.SOFTMAX && i > 0 && spec.layers().get(i - 1) instanceof DenseSpec;
             layers.add(new LayerPlan(i + 1, layer, sizes.get(i), sizes.get(i + 1),
                     i == 0 ? input : outputs[i - 1], outputs[i], gradients[i],
-                    i == 0 ? inputGradient : gradients[i - 1], weights[i], biases[i], tensors, tier, fusedIntoDense));
+                    i == 0 ? inputGradient : gradients[i - 1], weights[i], biases[i], tensors, tier, fusedIntoDense,
+                    tier == Tier.LOOPS && ((DenseSpec) layer).tier() == Tier.AUTO));
         }
 
         LossPlan loss = null;
@@ -131,10 +132,16 @@ public final class Planner {
 
     /**
      * The largest Dense layer (inputs x outputs) computed in generated loops when its tier is
-     * {@link Tier#AUTO}; larger ones go through the {@code Blas} backend. Measured: see
-     * docs/decisions.md, "Planner tiers".
+     * {@link Tier#AUTO}, and then only for batches of at most {@link #LOOPS_MAX_BATCH}; larger layers and
+     * batches go through the {@code Blas} backend. Measured (TierBenchmark, a training step of one
+     * layer with ReLU): loops took 175 ns against 300 through Blas for 8 x 8 at batch 1, but lost from
+     * batch 4 on (571 against 428 ns) and at 16 x 16 from batch 2 on. See docs/decisions.md,
+     * "Planner tiers".
      */
-    public static final int LOOPS_MAX_WEIGHTS = 256;
+    public static final int LOOPS_MAX_WEIGHTS = 64;
+
+    /** The largest batch a {@link Tier#AUTO} layer computes in loops; see {@link #LOOPS_MAX_WEIGHTS}. */
+    public static final int LOOPS_MAX_BATCH = 2;
 
     /** The tier a Dense layer is computed with: its own, or for {@link Tier#AUTO} by its size. */
     static Tier tier(DenseSpec dense, int in, int out) {
