@@ -14,6 +14,9 @@ public enum Tier {
      * activation (and in the backward pass their derivatives) in the same loops: no call, no extra pass.
      */
     LOOPS,
-    /** Matrix products through the {@code Blas} backend (native when present), bias and activation in one pass after it. */
+    /**
+     * Matrix products through the {@code Blas} backend (native when present), then the runtime's passes
+     * for the bias and the activation (measured faster than a generated pass fusing them).
+     */
     BLAS
 }

@@ -11,6 +11,7 @@ import dev.kiln.runtime.blas.Blas;
 import dev.kiln.runtime.blas.Blases;
 import dev.kiln.runtime.init.Initializers;
 import dev.kiln.runtime.ops.Activations;
+import dev.kiln.runtime.ops.DenseOps;
 import dev.kiln.runtime.ops.Losses;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
@@ -302,18 +303,7 @@ public final class KilnBinary implements Model {
                 }
             }
         } else {
-            // the bias gradient in one pass, then the products
-            for (int s = 0; s < batch; s++) {
-                for (int o = 0; o < 1; o++) {
-                    long at = s * 1L + o;
-                    float dz = dOut2.getAtIndex(FLOAT, at);
-                    outGrads.setAtIndex(FLOAT, 2 + o, outGrads.getAtIndex(FLOAT, 2 + o) + dz);
-                }
-            }
-            // dW += dz^T x: (1, batch) x (batch, 2)
-            blas.sgemm(true, false, 1, 2, batch, 1f, dOut2, 0, 1, out1, 0, 2, 1f, outGrads, 0, 2);
-            // dx = dz W: (batch, 1) x (1, 2)
-            blas.sgemm(false, false, batch, 2, 1, 1f, dOut2, 0, 1, outParams, 0, 2, 0f, dOut1, 0, 2);
+            DenseOps.backward(blas, out1, 0, outParams, 0, dOut2, 0, outGrads, 0, 2, dOut1, 0, batch, 2, 1);
         }
         // layer 1: Sigmoid(2), from Binary.squash
         if (inputGradientEnabled) {

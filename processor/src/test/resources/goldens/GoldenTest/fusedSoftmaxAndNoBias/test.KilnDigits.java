@@ -11,6 +11,7 @@ import dev.kiln.runtime.blas.Blas;
 import dev.kiln.runtime.blas.Blases;
 import dev.kiln.runtime.init.Initializers;
 import dev.kiln.runtime.ops.Activations;
+import dev.kiln.runtime.ops.DenseOps;
 import dev.kiln.runtime.ops.Losses;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
@@ -258,27 +259,14 @@ public final class KilnDigits implements Model {
         Memory.copy(input, offset, x, 0, batch * INPUT_SIZE);
         this.batch = batch;
         this.lossReady = false;
-        // layer 1: Dense(64 -> 32, no bias), from Digits.hidden, and layer 2: Tanh(32); matrix products through the Blas backend (2,048 weights)
-        // (batch, 64) x (32, 64)^T -> (batch, 32), then tanh in one pass
-        blas.sgemm(false, true, batch, 32, 64, 1f, x, 0, 64, hiddenParams, 0, 64, 0f, out1, 0, 32);
-        for (int s = 0; s < batch; s++) {
-            for (int o = 0; o < 32; o++) {
-                long at = s * 32L + o;
-                float z = out1.getAtIndex(FLOAT, at);
-                out1.setAtIndex(FLOAT, at, z);
-                out2.setAtIndex(FLOAT, at, (float) Math.tanh(z));
-            }
-        }
+        // layer 1: Dense(64 -> 32, no bias), from Digits.hidden; matrix products through the Blas backend (2,048 weights)
+        // (batch, 64) x (32, 64)^T -> (batch, 32)
+        DenseOps.forward(blas, x, 0, hiddenParams, 0, DenseOps.NO_BIAS, out1, 0, batch, 64, 32);
+        // layer 2: Tanh(32), from Digits.hidden
+        Activations.tanhForward(out1, 0, out2, 0, batch * 32);
         // layer 3: Dense(32 -> 10), from Digits.probabilities; matrix products through the Blas backend (320 weights)
-        // (batch, 32) x (10, 32)^T -> (batch, 10), then the bias in one pass
-        blas.sgemm(false, true, batch, 10, 32, 1f, out2, 0, 32, probabilitiesParams, 0, 32, 0f, out3, 0, 10);
-        for (int s = 0; s < batch; s++) {
-            for (int o = 0; o < 10; o++) {
-                long at = s * 10L + o;
-                float z = out3.getAtIndex(FLOAT, at) + probabilitiesParams.getAtIndex(FLOAT, 320 + o);
-                out3.setAtIndex(FLOAT, at, z);
-            }
-        }
+        // (batch, 32) x (10, 32)^T + (10) -> (batch, 10)
+        DenseOps.forward(blas, out2, 0, probabilitiesParams, 0, 320, out3, 0, batch, 32, 10);
         // layer 4: Softmax(10), from Digits.probabilities
         Activations.softmaxForward(out3, 0, out4, 0, batch, 10);
         Memory.copy(out4, 0, output, 0, batch * OUTPUT_SIZE);
@@ -305,35 +293,11 @@ public final class KilnDigits implements Model {
         }
         lossReady = false;
         // layer 3: Dense(32 -> 10), from Digits.probabilities
-        // the bias gradient in one pass, then the products
-        for (int s = 0; s < batch; s++) {
-            for (int o = 0; o < 10; o++) {
-                long at = s * 10L + o;
-                float dz = dOut3.getAtIndex(FLOAT, at);
-                probabilitiesGrads.setAtIndex(FLOAT, 320 + o, probabilitiesGrads.getAtIndex(FLOAT, 320 + o) + dz);
-            }
-        }
-        // dW += dz^T x: (10, batch) x (batch, 32)
-        blas.sgemm(true, false, 10, 32, batch, 1f, dOut3, 0, 10, out2, 0, 32, 1f, probabilitiesGrads, 0, 32);
-        // dx = dz W: (batch, 10) x (10, 32)
-        blas.sgemm(false, false, batch, 32, 10, 1f, dOut3, 0, 10, probabilitiesParams, 0, 32, 0f, dOut2, 0, 32);
-        // layer 1: Dense(64 -> 32, no bias), from Digits.hidden, and layer 2: Tanh(32)
-        // tanh's derivative in one pass, then the products
-        for (int s = 0; s < batch; s++) {
-            for (int o = 0; o < 32; o++) {
-                long at = s * 32L + o;
-                float g = dOut2.getAtIndex(FLOAT, at);
-                float a = out2.getAtIndex(FLOAT, at);
-                float dz = (1 - a * a) * g;
-                dOut1.setAtIndex(FLOAT, at, dz);
-            }
-        }
-        // dW += dz^T x: (32, batch) x (batch, 64)
-        blas.sgemm(true, false, 32, 64, batch, 1f, dOut1, 0, 32, x, 0, 64, 1f, hiddenGrads, 0, 64);
-        // dx = dz W: (batch, 32) x (32, 64)
-        if (inputGradientEnabled) {
-            blas.sgemm(false, false, batch, 64, 32, 1f, dOut1, 0, 32, hiddenParams, 0, 64, 0f, dx, 0, 64);
-        }
+        DenseOps.backward(blas, out2, 0, probabilitiesParams, 0, dOut3, 0, probabilitiesGrads, 0, 320, dOut2, 0, batch, 32, 10);
+        // layer 2: Tanh(32), from Digits.hidden
+        Activations.tanhBackward(out1, 0, out2, 0, dOut2, 0, dOut1, 0, batch * 32);
+        // layer 1: Dense(64 -> 32, no bias), from Digits.hidden
+        DenseOps.backward(blas, x, 0, hiddenParams, 0, dOut1, 0, hiddenGrads, 0, DenseOps.NO_BIAS, inputGradientEnabled ? dx : null, 0, batch, 64, 32);
         if (inputGradientEnabled) {
             Memory.copy(dx, 0, inputGradient, 0, batch * INPUT_SIZE);
         }

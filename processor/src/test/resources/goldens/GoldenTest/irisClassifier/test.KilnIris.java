@@ -10,6 +10,7 @@ import dev.kiln.runtime.Rng;
 import dev.kiln.runtime.blas.Blas;
 import dev.kiln.runtime.blas.Blases;
 import dev.kiln.runtime.init.Initializers;
+import dev.kiln.runtime.ops.DenseOps;
 import dev.kiln.runtime.ops.Losses;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
@@ -302,15 +303,8 @@ public final class KilnIris implements Model {
                 }
             }
         } else {
-            // (batch, 16) x (3, 16)^T -> (batch, 3), then the bias in one pass
-            blas.sgemm(false, true, batch, 3, 16, 1f, out2, 0, 16, outParams, 0, 16, 0f, out3, 0, 3);
-            for (int s = 0; s < batch; s++) {
-                for (int o = 0; o < 3; o++) {
-                    long at = s * 3L + o;
-                    float z = out3.getAtIndex(FLOAT, at) + outParams.getAtIndex(FLOAT, 48 + o);
-                    out3.setAtIndex(FLOAT, at, z);
-                }
-            }
+            // (batch, 16) x (3, 16)^T + (3) -> (batch, 3)
+            DenseOps.forward(blas, out2, 0, outParams, 0, 48, out3, 0, batch, 16, 3);
         }
         Memory.copy(out3, 0, output, 0, batch * OUTPUT_SIZE);
         return output;
@@ -354,18 +348,7 @@ public final class KilnIris implements Model {
                 }
             }
         } else {
-            // the bias gradient in one pass, then the products
-            for (int s = 0; s < batch; s++) {
-                for (int o = 0; o < 3; o++) {
-                    long at = s * 3L + o;
-                    float dz = dOut3.getAtIndex(FLOAT, at);
-                    outGrads.setAtIndex(FLOAT, 48 + o, outGrads.getAtIndex(FLOAT, 48 + o) + dz);
-                }
-            }
-            // dW += dz^T x: (3, batch) x (batch, 16)
-            blas.sgemm(true, false, 3, 16, batch, 1f, dOut3, 0, 3, out2, 0, 16, 1f, outGrads, 0, 16);
-            // dx = dz W: (batch, 3) x (3, 16)
-            blas.sgemm(false, false, batch, 16, 3, 1f, dOut3, 0, 3, outParams, 0, 16, 0f, dOut2, 0, 16);
+            DenseOps.backward(blas, out2, 0, outParams, 0, dOut3, 0, outGrads, 0, 48, dOut2, 0, batch, 16, 3);
         }
         // layer 1: Dense(4 -> 16), from Iris.hidden, and layer 2: ReLU(16)
         if (batch <= 2) {

@@ -10,6 +10,7 @@ import dev.kiln.runtime.Rng;
 import dev.kiln.runtime.blas.Blas;
 import dev.kiln.runtime.blas.Blases;
 import dev.kiln.runtime.init.Initializers;
+import dev.kiln.runtime.ops.DenseOps;
 import dev.kiln.runtime.ops.Losses;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
@@ -377,15 +378,8 @@ public final class KilnOuter_Regressor implements Model {
                 }
             }
         } else {
-            // (batch, 5) x (1, 5)^T -> (batch, 1), then the bias in one pass
-            blas.sgemm(false, true, batch, 1, 5, 1f, out4, 0, 5, valueParams, 0, 5, 0f, out5, 0, 1);
-            for (int s = 0; s < batch; s++) {
-                for (int o = 0; o < 1; o++) {
-                    long at = s * 1L + o;
-                    float z = out5.getAtIndex(FLOAT, at) + valueParams.getAtIndex(FLOAT, 5 + o);
-                    out5.setAtIndex(FLOAT, at, z);
-                }
-            }
+            // (batch, 5) x (1, 5)^T + (1) -> (batch, 1)
+            DenseOps.forward(blas, out4, 0, valueParams, 0, 5, out5, 0, batch, 5, 1);
         }
         Memory.copy(out5, 0, output, 0, batch * OUTPUT_SIZE);
         return output;
@@ -429,18 +423,7 @@ public final class KilnOuter_Regressor implements Model {
                 }
             }
         } else {
-            // the bias gradient in one pass, then the products
-            for (int s = 0; s < batch; s++) {
-                for (int o = 0; o < 1; o++) {
-                    long at = s * 1L + o;
-                    float dz = dOut5.getAtIndex(FLOAT, at);
-                    valueGrads.setAtIndex(FLOAT, 5 + o, valueGrads.getAtIndex(FLOAT, 5 + o) + dz);
-                }
-            }
-            // dW += dz^T x: (1, batch) x (batch, 5)
-            blas.sgemm(true, false, 1, 5, batch, 1f, dOut5, 0, 1, out4, 0, 5, 1f, valueGrads, 0, 5);
-            // dx = dz W: (batch, 1) x (1, 5)
-            blas.sgemm(false, false, batch, 5, 1, 1f, dOut5, 0, 1, valueParams, 0, 5, 0f, dOut4, 0, 5);
+            DenseOps.backward(blas, out4, 0, valueParams, 0, dOut5, 0, valueGrads, 0, 5, dOut4, 0, batch, 5, 1);
         }
         // layer 3: Dense(5 -> 5), from Outer.Regressor.second, and layer 4: ELU(5, alpha=0.5)
         if (batch <= 2) {

@@ -7,10 +7,12 @@ import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.Tier;
 
 /**
- * Writes a Dense layer's passes in its tier, with the activation after it fused in when the planner
- * fused it: the bias and the activation in the same loop as (LOOPS) or in one pass after (BLAS) the
- * product, and backward the activation's derivative and the bias gradient likewise. Every shape is a
- * literal; every access names its buffer and the row it reads.
+ * Writes a Dense layer's passes in its tier. In loops, the bias and the activation after the layer (when
+ * the planner fused it) are computed in the same loop as the product, and backward the activation's
+ * derivative and the gradients likewise. Through Blas, the layer calls {@code DenseOps} and the
+ * activation stays a layer of its own; a layer that switches tiers by batch size keeps its fused
+ * activation on both paths, the Blas one then adding bias and activation in one generated pass. Every
+ * shape is a literal; every access names its buffer and the row it reads.
  */
 final class DenseWriter {
 
@@ -39,6 +41,13 @@ final class DenseWriter {
         int out = dense.outputSize();
         String params = dense.tensors() + "Params";
         CodeBlock.Builder code = CodeBlock.builder();
+        if (tier == Tier.BLAS && activation == null) {
+            return code.add("// (batch, $L) x ($L, $L)^T$L -> (batch, $L)\n", in, out, in,
+                            dense.bias() == null ? "" : " + (" + out + ")", out)
+                    .addStatement("$T.forward(blas, $N, 0, $N, 0, $L, $N, 0, batch, $L, $L)", RuntimeTypes.DENSE_OPS,
+                            dense.input().name(), params, biasOffset(dense), dense.output().name(), in, out)
+                    .build();
+        }
         if (tier == Tier.BLAS) {
             code.add("// (batch, $L) x ($L, $L)^T -> (batch, $L)$L\n", in, out, in, out, epilogue(dense, activation));
             code.addStatement("blas.sgemm(false, true, batch, $L, $L, 1f, $N, 0, $L, $N, 0, $L, 0f, $N, 0, $L)",
@@ -102,6 +111,11 @@ final class DenseWriter {
         String dx = dense.inputGradient().name();
         String dy = activation == null ? dense.outputGradient().name() : activation.outputGradient().name();
         CodeBlock.Builder code = CodeBlock.builder();
+        if (tier == Tier.BLAS && activation == null) {
+            return code.addStatement("$T.backward(blas, $N, 0, $N, 0, $N, 0, $N, 0, $L, $L, 0, batch, $L, $L)",
+                    RuntimeTypes.DENSE_OPS, x, params, dense.outputGradient().name(), grads, biasOffset(dense),
+                    dense.first() ? "inputGradientEnabled ? " + dx + " : null" : dx, in, out).build();
+        }
         if (tier == Tier.BLAS) {
             String dz = dense.outputGradient().name();
             if (activation != null || dense.bias() != null) {
@@ -176,6 +190,12 @@ final class DenseWriter {
         }
         code.endControlFlow();
         return code.endControlFlow().endControlFlow().build();
+    }
+
+    /** Where the bias starts within the layer's slice (right after the weight), or {@code NO_BIAS}. */
+    private static CodeBlock biasOffset(LayerPlan dense) {
+        return dense.bias() == null ? CodeBlock.of("$T.NO_BIAS", RuntimeTypes.DENSE_OPS)
+                : CodeBlock.of("$L", dense.biasWithinLayer());
     }
 
     /** The comment's tail for the BLAS tier: what the pass after the product does. */

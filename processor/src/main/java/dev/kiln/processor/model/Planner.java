@@ -110,8 +110,12 @@ public final class Planner {
             }
             LayerSpec layer = spec.layers().get(i);
             Tier tier = layer instanceof DenseSpec dense ? tier(dense, sizes.get(i), sizes.get(i + 1)) : null;
+            // an activation is fused into the loops of a LOOPS-tier Dense layer before it; after a product
+            // through Blas the runtime's own passes were measured faster (docs/decisions.md)
             boolean fusedIntoDense = layer instanceof ActivationSpec activation
-                    && activation.function() != Activation.SOFTMAX && i > 0 && spec.layers().get(i - 1) instanceof DenseSpec;
+                    && activation.function() != Activation.SOFTMAX && i > 0
+                    && spec.layers().get(i - 1) instanceof DenseSpec previous
+                    && tier(previous, sizes.get(i - 1), sizes.get(i)) == Tier.LOOPS;
             layers.add(new LayerPlan(i + 1, layer, sizes.get(i), sizes.get(i + 1),
                     i == 0 ? input : outputs[i - 1], outputs[i], gradients[i],
                     i == 0 ? inputGradient : gradients[i - 1], weights[i], biases[i], tensors, tier, fusedIntoDense,

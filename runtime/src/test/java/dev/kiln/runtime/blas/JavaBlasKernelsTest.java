@@ -333,14 +333,14 @@ class JavaBlasKernelsTest {
                 }
             }
             assertEquals(List.of(), allocating, "bytes allocated by 100 products (array, native and heap segment)"
-                    + " after up to 100,000 of them");
+                    + " after up to 300,000 of them");
         }
     }
 
     /** The bytes allocated by 100 runs of {@code products}, once 100 runs allocate none, or after many. */
     private static long allocatedOnceWarm(Runnable products) {
         long bytes = -1;
-        for (int round = 0; round < 100 && bytes != 0; round++) {
+        for (int round = 0; round < 300 && bytes != 0; round++) {
             Allocations.bytesAllocatedBy(products, 900);
             bytes = Allocations.bytesAllocatedBy(products, 100);
         }
