@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -121,13 +122,13 @@ public final class Idx {
     public static Images readImages(InputStream in, String sourceName) throws IOException {
         try (Reader reader = new Reader(in, sourceName)) {
             int[] sizes = reader.header(IMAGES_MAGIC, IMAGE_DIMENSIONS);
-            float[] pixels = new float[reader.valueCount(sizes)];
-            reader.readValues(pixels.length, (chunk, length, start) -> {
-                for (int j = 0; j < length; j++) {
-                    pixels[start + j] = PIXEL_VALUES[chunk[j] & 0xFF];
-                }
-            });
+            // the bytes first: a header that promises more than the file holds fails before the large array
+            byte[] data = reader.readValues(reader.valueCount(sizes));
             reader.expectEnd();
+            float[] pixels = new float[data.length];
+            for (int j = 0; j < data.length; j++) {
+                pixels[j] = PIXEL_VALUES[data[j] & 0xFF];
+            }
             return new Images(sizes[0], sizes[1], sizes[2], pixels);
         }
     }
@@ -162,19 +163,18 @@ public final class Idx {
         requirePositive(classes);
         try (Reader reader = new Reader(in, sourceName)) {
             int[] sizes = reader.header(LABELS_MAGIC, LABEL_DIMENSIONS);
-            int[] labels = new int[reader.valueCount(sizes)];
+            int count = reader.valueCount(sizes);
             long dataStart = reader.position();
-            reader.readValues(labels.length, (chunk, length, start) -> {
-                for (int j = 0; j < length; j++) {
-                    int label = chunk[j] & 0xFF;
-                    if (label >= classes) {
-                        throw reader.error("byte " + (dataStart + start + j) + " (the label of item "
-                                + (start + j) + ", counted from 0): expected a class in [0, " + classes
-                                + "), found " + label);
-                    }
-                    labels[start + j] = label;
+            byte[] data = reader.readValues(count);
+            int[] labels = new int[count];
+            for (int j = 0; j < count; j++) {
+                int label = data[j] & 0xFF;
+                if (label >= classes) {
+                    throw reader.error("byte " + (dataStart + j) + " (the label of item " + j
+                            + ", counted from 0): expected a class in [0, " + classes + "), found " + label);
                 }
-            });
+                labels[j] = label;
+            }
             reader.expectEnd();
             return labels;
         }
@@ -218,12 +218,6 @@ public final class Idx {
         return name == null ? path.toString() : name.toString();
     }
 
-    /** Receives the values in chunks: {@code chunk[0, length)} are values {@code [start, start + length)}. */
-    @FunctionalInterface
-    private interface ChunkConsumer {
-        void accept(byte[] chunk, int length, int start);
-    }
-
     /** One IDX stream, decompressed if need be, with the position reached and the source's name. */
     private static final class Reader implements Closeable {
 
@@ -242,7 +236,17 @@ public final class Idx {
             buffered.mark(2);
             this.gzip = buffered.read() == GZIP_MAGIC_1 && buffered.read() == GZIP_MAGIC_2;
             buffered.reset();
-            this.in = gzip ? new GZIPInputStream(buffered, CHUNK) : buffered;
+            if (!gzip) {
+                this.in = buffered;
+                return;
+            }
+            try {
+                this.in = new GZIPInputStream(buffered, CHUNK);
+            } catch (ZipException | EOFException e) {
+                buffered.close();
+                throw new IdxFormatException(source + ": the gzip header is corrupt or truncated ("
+                        + e.getMessage() + ")", e);
+            }
         }
 
         long position() {
@@ -320,19 +324,28 @@ public final class Idx {
             return (int) values;
         }
 
-        /** Reads the {@code count} values the header promised, chunk by chunk. */
-        void readValues(int count, ChunkConsumer consumer) throws IOException {
-            for (int start = 0; start < count; start += CHUNK) {
-                int length = Math.min(CHUNK, count - start);
-                int read = fill(length);
-                if (read < length) {
+        /**
+         * Reads the {@code count} values the header promised. The array grows as data arrives (doubling,
+         * from at most 1 MiB), so a header that promises more than the file holds costs no more memory
+         * than the file's data before it is reported as truncated.
+         */
+        byte[] readValues(int count) throws IOException {
+            byte[] data = new byte[Math.min(count, 1 << 20)];
+            int filled = 0;
+            while (filled < count) {
+                if (filled == data.length) {
+                    data = Arrays.copyOf(data, (int) Math.min(count, 2L * data.length));
+                }
+                int read = read(data, filled, data.length - filled);
+                if (read == 0) {
                     throw error("truncated at byte " + position + ": the header (bytes 0-" + (dataStart - 1)
                             + ") promises " + shape + ", " + (dataEnd - dataStart) + " data bytes, so "
                             + dataEnd + " bytes in all, but the data ends after " + (position - dataStart)
                             + " of them");
                 }
-                consumer.accept(chunk, length, start);
+                filled += read;
             }
+            return data;
         }
 
         /** Checks that nothing follows the promised data. */
@@ -350,9 +363,14 @@ public final class Idx {
 
         /** Reads up to {@code length} bytes into {@link #chunk}; fewer only at the end of the data. */
         private int fill(int length) throws IOException {
+            return read(chunk, 0, length);
+        }
+
+        /** Reads up to {@code length} bytes (fewer only at the end of the data) into {@code into}. */
+        private int read(byte[] into, int offset, int length) throws IOException {
             int read;
             try {
-                read = in.readNBytes(chunk, 0, length);
+                read = in.readNBytes(into, offset, length);
             } catch (ZipException | EOFException e) {
                 if (!gzip) {
                     throw e;

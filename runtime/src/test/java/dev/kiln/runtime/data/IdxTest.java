@@ -159,6 +159,23 @@ class IdxTest {
     }
 
     @Test
+    void aHeaderPromisingBillionsOfPixelsFailsAsTruncatedWithoutAllocatingThem() {
+        // 1 x 46340 x 46340 fits a Java array (2,147,395,600 values, 8.6 GB as floats); the file holds 12
+        byte[] file = images(1, 46340, 46340, PIXELS);
+
+        assertEquals("bad: truncated at byte 28: the header (bytes 0-15) promises 1 images x 46340 rows x 46340"
+                + " columns, 2147395600 data bytes, so 2147395616 bytes in all, but the data ends after 12 of them",
+                imageError(file));
+    }
+
+    @Test
+    void rejectsACorruptGzipHeader() {
+        String message = imageError(bytes(0x1f, 0x8b, 0x01, 0x02));
+
+        assertTrue(message.startsWith("bad: the gzip header is corrupt or truncated ("), message);
+    }
+
+    @Test
     void rejectsTruncatedGzipData() {
         byte[] compressed = gzip(images(3, 2, 2, PIXELS));
 
