@@ -63,7 +63,11 @@ public final class Blases {
         if (requested == null) {
             requested = System.getenv(ENVIRONMENT_VARIABLE);
         }
-        Blas blas = select(requested, discover());
+        // asking for the Java kernels must not load (or start) any native library
+        List<String> failures = new ArrayList<>();
+        Blas blas = requested != null && requested.strip().equals(JavaBlas.NAME)
+                ? new JavaBlas()
+                : select(requested, discover(failures), failures);
         LOG.log(System.Logger.Level.INFO, "Kiln BLAS backend: " + describe(blas));
         return blas;
     }
@@ -85,6 +89,14 @@ public final class Blases {
      * @throws IllegalStateException if {@code requested} names none of them
      */
     static Blas select(String requested, List<Blas> discovered) {
+        return select(requested, discovered, List.of());
+    }
+
+    /**
+     * As {@link #select(String, List)}; {@code failures} (why providers failed to load) go into the
+     * message when the requested backend is not available.
+     */
+    static Blas select(String requested, List<Blas> discovered, List<String> failures) {
         Map<String, Blas> byName = new LinkedHashMap<>();
         byName.put(JavaBlas.NAME, new JavaBlas());
         for (Blas blas : discovered) {
@@ -97,7 +109,8 @@ public final class Blases {
             if (blas == null) {
                 throw new IllegalStateException("Kiln BLAS backend '" + requested.strip() + "' (from "
                         + PROPERTY + " or " + ENVIRONMENT_VARIABLE + ") is not available; available: "
-                        + String.join(", ", byName.keySet()));
+                        + String.join(", ", byName.keySet())
+                        + (failures.isEmpty() ? "" : "; backends that failed to load: " + String.join("; ", failures)));
             }
             return blas;
         }
@@ -107,8 +120,8 @@ public final class Blases {
                 .orElse(byName.get(JavaBlas.NAME));
     }
 
-    /** Every backend that {@link ServiceLoader} can instantiate, in its order. */
-    private static List<Blas> discover() {
+    /** Every backend that {@link ServiceLoader} can instantiate, in its order; why others failed goes to {@code failures}. */
+    private static List<Blas> discover(List<String> failures) {
         List<Blas> found = new ArrayList<>();
         Iterator<Blas> providers = ServiceLoader.load(Blas.class).iterator();
         while (true) {
@@ -119,6 +132,8 @@ public final class Blases {
                 found.add(providers.next());
             } catch (ServiceConfigurationError | LinkageError e) {
                 LOG.log(System.Logger.Level.DEBUG, "Kiln BLAS backend skipped: it failed to load", e);
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                failures.add(String.valueOf(cause.getMessage()));
             }
         }
     }

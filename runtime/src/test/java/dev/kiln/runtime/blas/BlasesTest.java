@@ -73,4 +73,12 @@ class BlasesTest {
     void theProcessWideChoiceIsMadeOnce() {
         assertSame(Blases.get(), Blases.get());
     }
+
+    @Test
+    void aRequestThatCannotBeMetSaysWhyTheBackendsFailed() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Blases.select("openblas", List.of(), List.of("libopenblas.so.0: cannot open shared object file")));
+        assertEquals("Kiln BLAS backend 'openblas' (from kiln.blas or KILN_BLAS) is not available; available: java;"
+                + " backends that failed to load: libopenblas.so.0: cannot open shared object file", e.getMessage());
+    }
 }
