@@ -153,6 +153,35 @@ class BuilderChainTest {
         assertEquals(Kiln.input(2).dense(3).build(), Sources.load(compilation, "test.KilnQualified").spec());
     }
 
+    @Test
+    void aStringJoinedWithAnEnumConstantIsNotAConstant() {
+        expectError("""
+                class Models {
+                    @Compile
+                    static final NetworkSpec NET = Kiln.input(4)
+                            .dense(3).named("block" + Loss.MSE)
+                            .build();
+                }
+                """, "(a string joined with an enum constant, which Java computes at run time)", ".named(");
+    }
+
+    @Test
+    void comparisonsWithNaNAreFalseAsInJava() {
+        Compilation compilation = Sources.compile(models("""
+                class Models {
+                    static final double NOT_A_NUMBER = 0.0 / 0.0;
+
+                    @Compile
+                    static final NetworkSpec NAN_CHECK = Kiln.input(2)
+                            .dense(NOT_A_NUMBER == NOT_A_NUMBER ? 5 : 3)
+                            .build();
+                }
+                """));
+        assertThat(compilation).succeededWithoutWarnings();
+        assertEquals(3, ((dev.kiln.spec.DenseSpec) Sources.load(compilation, "test.KilnNanCheck").spec().layers()
+                .get(0)).units());
+    }
+
     private static String source(Compilation compilation, String name) throws IOException {
         return compilation.generatedSourceFile(name).orElseThrow().getCharContent(false).toString();
     }

@@ -297,8 +297,8 @@ public final class ChainParser {
 
         private int integerAt(int index) throws Stop {
             Object value = args.get(index);
-            if (value instanceof Integer i) {
-                return i;
+            if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+                return ((Number) value).intValue();
             }
             if (value instanceof Character c) {
                 return c;

@@ -124,16 +124,19 @@ final class Constants {
                 return valueOf(tree, field.get());
             }
         }
-        for (ImportTree imp : unit.getImports()) {
-            if (!imp.isStatic() || !(imp.getQualifiedIdentifier() instanceof MemberSelectTree q)) {
-                continue;
-            }
-            String member = q.getIdentifier().toString();
-            if (member.equals(name) || member.equals("*")) {
-                TypeElement type = elements.getTypeElement(q.getExpression().toString());
-                Optional<VariableElement> field = type == null ? Optional.empty() : field(type, name);
-                if (field.isPresent()) {
-                    return valueOf(tree, field.get());
+        // a single static import shadows an on-demand one, as in Java
+        for (boolean onDemand : new boolean[] {false, true}) {
+            for (ImportTree imp : unit.getImports()) {
+                if (!imp.isStatic() || !(imp.getQualifiedIdentifier() instanceof MemberSelectTree q)) {
+                    continue;
+                }
+                String member = q.getIdentifier().toString();
+                if (onDemand ? member.equals("*") : member.equals(name)) {
+                    TypeElement type = elements.getTypeElement(q.getExpression().toString());
+                    Optional<VariableElement> field = type == null ? Optional.empty() : field(type, name);
+                    if (field.isPresent()) {
+                        return valueOf(tree, field.get());
+                    }
                 }
             }
         }
@@ -255,6 +258,9 @@ final class Constants {
     private static Object binary(BinaryTree tree, Object left, Object right) throws NotConstant {
         Tree.Kind kind = tree.getKind();
         if (kind == Tree.Kind.PLUS && (left instanceof String || right instanceof String)) {
+            if (left instanceof EnumConstant || right instanceof EnumConstant) {
+                throw new NotConstant(tree, "a string joined with an enum constant, which Java computes at run time");
+            }
             return String.valueOf(left) + right;
         }
         if (left instanceof Boolean a && right instanceof Boolean b) {
@@ -306,7 +312,7 @@ final class Constants {
             case MULTIPLY -> a * b;
             case DIVIDE -> a / b;
             case REMAINDER -> a % b;
-            default -> compare(tree, kind, a < b ? -1 : a > b ? 1 : 0);
+            default -> compareFloating(tree, kind, a, b);
         };
     }
 
@@ -317,7 +323,20 @@ final class Constants {
             case MULTIPLY -> a * b;
             case DIVIDE -> a / b;
             case REMAINDER -> a % b;
-            default -> compare(tree, kind, a < b ? -1 : a > b ? 1 : 0);
+            default -> compareFloating(tree, kind, a, b);
+        };
+    }
+
+    /** A comparison of floating-point values as Java makes it: every comparison with NaN is false but {@code !=}. */
+    private static Object compareFloating(Tree tree, Tree.Kind kind, double a, double b) throws NotConstant {
+        return switch (kind) {
+            case LESS_THAN -> a < b;
+            case LESS_THAN_EQUAL -> a <= b;
+            case GREATER_THAN -> a > b;
+            case GREATER_THAN_EQUAL -> a >= b;
+            case EQUAL_TO -> a == b;
+            case NOT_EQUAL_TO -> a != b;
+            default -> fail(tree, describe(tree));
         };
     }
 

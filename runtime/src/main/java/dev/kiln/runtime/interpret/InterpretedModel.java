@@ -33,10 +33,11 @@ import java.util.List;
  *   <li>initialization: one {@link Rng} seeded with the seed, drawn from layer by layer.</li>
  * </ul>
  * A forward pass then runs the steps in order and a backward pass runs them in reverse, each calling the
- * same kernels with the same arguments as the generated code, so that outputs, losses and gradients are
- * bit-for-bit those of the generated class on the same parameters and inputs. Like the generated class,
- * the model holds everything in one off-heap allocation with the same layout, copies its input and
- * targets in and its output out, and allocates nothing after construction.
+ * runtime's kernels. Generated code calls the same kernels for the layers it computes through
+ * {@code Blas} and its own loops for small ones, so outputs, losses and gradients agree with the generated
+ * class's on the same parameters and inputs, bit for bit on the former and within float rounding on the
+ * latter. Like the generated class, the model holds everything in one off-heap allocation with the same
+ * layout, copies its input and targets in and its output out, and allocates nothing after construction.
  *
  * <p>When the loss absorbs a last softmax or sigmoid ({@link NetworkSpec#lossFusesLastActivation()}),
  * {@link #forward} still applies it (the output is probabilities), the loss reads the logits, and the

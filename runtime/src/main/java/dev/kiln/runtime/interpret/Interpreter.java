@@ -17,9 +17,9 @@ import java.util.Objects;
  * Trainer.of(net).optimizer(new Adam(0.01f)).fit(train);
  * }</pre>
  * The model it returns has the parameter layout, the initialization and the passes of the class Kiln
- * generates for the same spec, down to the bit (see {@link InterpretedModel}): weights move between the
- * two through {@link Model#parameters()}, and the interpreter is the oracle generated classes are tested
- * against.
+ * generates for the same spec, and its numbers within float rounding (see {@link InterpretedModel}):
+ * weights move between the two through {@link Model#parameters()}, and the interpreter is the oracle
+ * generated classes are tested against.
  */
 public final class Interpreter {
 
