@@ -228,7 +228,8 @@ public final class OpenBlas implements Blas {
         if (m == 0 || n == 0) {
             return;
         }
-        if (k == 0) {
+        if (k == 0 || alpha == 0) {
+            // as BLAS defines it: A and B are not read (NaN in them does not reach C)
             scale(beta, MemorySegment.ofArray(c), cOffset, m, n, ldc);
             return;
         }
@@ -326,7 +327,7 @@ public final class OpenBlas implements Blas {
         if (m == 0 || n == 0) {
             return;
         }
-        if (k == 0) {
+        if (k == 0 || alpha == 0) {
             scale(beta, c, cOffset, m, n, ldc);
             return;
         }
@@ -408,7 +409,10 @@ public final class OpenBlas implements Blas {
         }
     }
 
-    /** {@code C = beta * C} when there is nothing to multiply ({@code k == 0}); {@code beta == 0} clears C, NaN included. */
+    /**
+     * {@code C = beta * C} when there is nothing to multiply ({@code k == 0} or {@code alpha == 0}, when BLAS
+     * does not read A and B); {@code beta == 0} clears C, NaN included.
+     */
     private static void scale(float beta, MemorySegment c, long offset, int m, int n, int ldc) {
         if (beta == 1) {
             return;

@@ -1,5 +1,6 @@
 package dev.kiln.runtime.openblas;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -116,5 +117,14 @@ class OpenBlasServiceTest {
         assertEquals("2", OpenBlas.threadSetting("2", "1", "1"));
         assertEquals(null, OpenBlas.threadSetting(null, "2", null));
         assertEquals(null, OpenBlas.threadSetting(null, null, "2"));
+    }
+
+    @Test
+    void alphaZeroReadsNeitherAnorB() {
+        assumeTrue(processHasOpenBlas(), "no OpenBLAS here");
+        float[] a = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+        float[] c = {2, 4, 6, 8};
+        new OpenBlas().sgemm(false, false, 2, 2, 2, 0f, a, 0, 2, a, 0, 2, 0.5f, c, 0, 2);
+        assertArrayEquals(new float[] {1, 2, 3, 4}, c);
     }
 }
