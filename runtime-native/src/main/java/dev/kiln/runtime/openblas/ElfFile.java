@@ -42,7 +42,8 @@ final class ElfFile {
             long phoff = header.getLong(32);
             int phentsize = Short.toUnsignedInt(header.getShort(54));
             int phnum = Short.toUnsignedInt(header.getShort(56));
-            if (phentsize < 56 || phoff < 0 || phoff + (long) phentsize * phnum > size) {
+            // compared as "offset > size - length" so that a crafted offset cannot overflow past the check
+            if (phentsize < 56 || phoff < 0 || phoff > size - (long) phentsize * phnum) {
                 throw new IllegalArgumentException(file + " is truncated or damaged: its program headers end past "
                         + "its size of " + size + " bytes");
             }
@@ -54,9 +55,9 @@ final class ElfFile {
                 }
                 long offset = headers.getLong(at + 8);
                 long fileSize = headers.getLong(at + 32);
-                if (offset < 0 || fileSize < 0 || offset + fileSize > size) {
-                    throw new IllegalArgumentException(file + " is truncated or damaged: a loadable segment ends at byte "
-                            + (offset + fileSize) + " of a file of " + size + " bytes");
+                if (offset < 0 || fileSize < 0 || offset > size - fileSize) {
+                    throw new IllegalArgumentException(file + " is truncated or damaged: a loadable segment of "
+                            + fileSize + " bytes from byte " + offset + " ends past a file of " + size + " bytes");
                 }
             }
         }

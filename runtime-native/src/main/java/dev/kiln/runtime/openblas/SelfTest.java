@@ -14,8 +14,10 @@ import java.util.SplittableRandom;
  *
  * <p>The cases cover the four transpose combinations, odd sizes, offsets, padded leading dimensions,
  * alpha and beta (0 with NaN in C, which must be ignored; 1; others), single rows and columns, and sizes
- * small and large (on both sides of OpenBLAS's own threading threshold, 64^3), each on {@code float[]}
- * arrays and on native segments, so every path of {@link OpenBlas} runs at least once.
+ * small and large (on both sides of OpenBLAS's own threading threshold, 64^3, which matters when more
+ * than one thread is set), each on {@code float[]} arrays and on native segments: the copied and the
+ * direct paths of {@link OpenBlas}. (Heap segments, mixed operands and {@code alpha == 0} are covered by
+ * the module's tests, not by this check.)
  *
  * <p><b>Tolerance.</b> Both results must lie within float rounding of the exact product: element
  * {@code (i, j)} may differ by at most {@code 2 (k + 4) 2^-24 M[i][j]}, where

@@ -6,9 +6,10 @@ import java.util.Objects;
 
 /**
  * The argument checks every {@link Blas#sgemm} implementation runs before touching memory, shared so
- * that the pure-Java and native backends reject exactly the same calls with the same messages. A native
- * backend must call {@link #check} before its downcall: a bad argument is then an exception, never a
- * crashed JVM.
+ * that the pure-Java and native backends reject the same calls with the same messages. A native backend
+ * must call {@link #check} before its downcall: a bad argument is then an exception, never a crashed JVM.
+ * A native backend may reject more, and says so: OpenBLAS's rejects native segments whose floats are not
+ * 4-byte aligned, which the Java kernels read anyway (every segment Kiln allocates is aligned).
  */
 public final class SgemmArguments {
 
