@@ -27,8 +27,9 @@ import java.lang.foreign.ValueLayout;
  *
  * <p><b>Memory.</b> Native segments go straight to {@code cblas_sgemm}. Native code cannot read the
  * Java heap in an ordinary downcall, so {@code float[]} arrays and heap segments are copied into a
- * per-thread native scratch area (grown when needed, never shrunk), and C is copied back; once warm,
- * this allocates nothing, on the Java heap or natively. (A critical downcall, which can read the heap
+ * per-thread native scratch area (grown when needed, never shrunk), and C is copied back; once a thread
+ * is warm, this allocates nothing, on the Java heap or natively (each new thread, virtual ones included,
+ * allocates its own scratch on its first such product; native segments need none). (A critical downcall, which can read the heap
  * directly, was measured and is not used: see {@link #CRITICAL_MAX_WORK}.)
  *
  * <p><b>Safety.</b> Every call is checked by {@link SgemmArguments} and then for what native code needs
@@ -112,7 +113,12 @@ public final class OpenBlas implements Blas {
 
     private static synchronized OpenBlasLibrary processLibrary() {
         if (processLibrary == null) {
-            processLibrary = load();
+            try {
+                processLibrary = load();
+            } catch (LinkageError e) {
+                // remembered like any other failure, so that a later constructor does not try again
+                processLibrary = new IllegalStateException("OpenBLAS could not be bound: " + e, e);
+            }
         }
         if (processLibrary instanceof RuntimeException e) {
             throw new IllegalStateException(e.getMessage(), e);
