@@ -1,6 +1,9 @@
 package dev.kiln.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.kiln.runtime.NetworkChecks.assertGradient;
+import static dev.kiln.runtime.NetworkChecks.centralDifference;
+import static dev.kiln.runtime.NetworkChecks.targets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -168,12 +171,12 @@ class GeneratedNetworkTest {
 
         float[] grads = floats(model.gradients());
         for (int k = 0; k < p.length; k++) {
-            double numeric = centralDifference(i -> reference.loss(p, xd, td, batch), p, k);
+            double numeric = centralDifference(values -> reference.loss(p, xd, td, batch), p, k);
             assertGradient(numeric, grads[k], name + " gradient of parameter " + parameterName(model, k));
         }
         float[] inputGrad = model.inputGradient();
         for (int k = 0; k < xd.length; k++) {
-            double numeric = centralDifference(i -> reference.loss(p, xd, td, batch), xd, k);
+            double numeric = centralDifference(values -> reference.loss(p, xd, td, batch), xd, k);
             assertGradient(numeric, inputGrad[k], name + " gradient of input " + k);
         }
     }
@@ -322,22 +325,6 @@ class GeneratedNetworkTest {
         return "#" + index;
     }
 
-    private static double centralDifference(java.util.function.IntToDoubleFunction loss, double[] values, int k) {
-        double eps = 1e-6;
-        double saved = values[k];
-        values[k] = saved + eps;
-        double plus = loss.applyAsDouble(k);
-        values[k] = saved - eps;
-        double minus = loss.applyAsDouble(k);
-        values[k] = saved;
-        return (plus - minus) / (2 * eps);
-    }
-
-    private static void assertGradient(double numeric, float analytic, String what) {
-        assertTrue(Math.abs(analytic - numeric) <= 1e-4 + 1e-3 * Math.abs(numeric),
-                what + ": analytic " + analytic + ", numeric " + numeric);
-    }
-
     private static void assertClose(double expected, float actual, double tolerance, String what) {
         assertTrue(Math.abs(actual - expected) <= tolerance + tolerance * Math.abs(expected),
                 what + ": expected " + expected + ", got " + actual);
@@ -349,22 +336,6 @@ class GeneratedNetworkTest {
             v[i] = (float) (random.nextGaussian());
         }
         return v;
-    }
-
-    /** Targets that suit the loss: one-hot rows, 0/1 labels, or real values. */
-    static float[] targets(Random random, Loss loss, int batch, int width) {
-        float[] t = new float[batch * width];
-        for (int b = 0; b < batch; b++) {
-            int label = random.nextInt(width);
-            for (int j = 0; j < width; j++) {
-                t[b * width + j] = switch (loss) {
-                    case SOFTMAX_CROSS_ENTROPY -> j == label ? 1 : 0;
-                    case BINARY_CROSS_ENTROPY -> random.nextBoolean() ? 1 : 0;
-                    default -> (float) random.nextGaussian();
-                };
-            }
-        }
-        return t;
     }
 
     private static double[] toDouble(float[] v) {

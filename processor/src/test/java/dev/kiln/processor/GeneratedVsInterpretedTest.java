@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.google.testing.compile.Compilation;
 import dev.kiln.runtime.Memory;
 import dev.kiln.runtime.Model;
+import dev.kiln.runtime.NetworkChecks;
 import dev.kiln.runtime.interpret.Interpreter;
 import dev.kiln.runtime.optim.Adam;
 import java.util.Arrays;
@@ -72,7 +73,7 @@ class GeneratedVsInterpretedTest {
             boolean inputGradient = step % 2 == 0;
             generated.setInputGradientEnabled(inputGradient);
             interpreted.setInputGradientEnabled(inputGradient);
-            float[] t = GeneratedNetworkTest.targets(random, generated.spec().loss(), batch, generated.outputSize());
+            float[] t = NetworkChecks.targets(random, generated.spec().loss(), batch, generated.outputSize());
             generated.zeroGradients();
             interpreted.zeroGradients();
             assertClose(new float[] {interpreted.loss(t, 0)}, new float[] {generated.loss(t, 0)}, at + "loss");

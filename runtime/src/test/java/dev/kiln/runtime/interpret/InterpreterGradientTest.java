@@ -1,16 +1,18 @@
 package dev.kiln.runtime.interpret;
 
+import static dev.kiln.runtime.NetworkChecks.assertGradient;
+import static dev.kiln.runtime.NetworkChecks.centralDifference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.runtime.Memory;
+import dev.kiln.runtime.NetworkChecks;
 import dev.kiln.runtime.Parameter;
 import dev.kiln.runtime.ReferenceNetwork;
 import dev.kiln.runtime.TestArrays;
 import dev.kiln.spec.NetworkSpec;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,7 +43,7 @@ class InterpreterGradientTest {
         Memory.copy(weights, 0, model.parameters(), 0, weights.length);
         float[] x = Networks.uniform(random, INPUT_OFFSET + BATCH * model.inputSize(), 2.0);
         float[] t = new float[TARGET_OFFSET + BATCH * model.outputSize()];
-        float[] targets = Networks.targets(random, spec.loss(), BATCH, model.outputSize());
+        float[] targets = NetworkChecks.targets(random, spec.loss(), BATCH, model.outputSize());
         System.arraycopy(targets, 0, t, TARGET_OFFSET, targets.length);
 
         ReferenceNetwork reference = new ReferenceNetwork(spec);
@@ -95,7 +97,7 @@ class InterpreterGradientTest {
         InterpretedModel model = Interpreter.of(spec, 3);
         Random random = new Random(3);
         float[] x = Networks.uniform(random, 2 * model.inputSize(), 2.0);
-        float[] t = Networks.targets(random, spec.loss(), 2, model.outputSize());
+        float[] t = NetworkChecks.targets(random, spec.loss(), 2, model.outputSize());
         model.setInputGradientEnabled(true);
         model.setInputGradientEnabled(false);
         Arrays.fill(model.inputGradient(), 42f);
@@ -114,23 +116,6 @@ class InterpreterGradientTest {
             }
         }
         return "#" + index;
-    }
-
-    /** The central difference of {@code f} at {@code values} in coordinate {@code k}; the value is restored. */
-    private static double centralDifference(ToDoubleFunction<double[]> f, double[] values, int k) {
-        double eps = 1e-6;
-        double saved = values[k];
-        values[k] = saved + eps;
-        double plus = f.applyAsDouble(values);
-        values[k] = saved - eps;
-        double minus = f.applyAsDouble(values);
-        values[k] = saved;
-        return (plus - minus) / (2 * eps);
-    }
-
-    private static void assertGradient(double numeric, float analytic, String what) {
-        assertTrue(Math.abs(analytic - numeric) <= 1e-4 + 1e-3 * Math.abs(numeric),
-                what + ": analytic " + analytic + ", numeric " + numeric);
     }
 
     private static void assertClose(double expected, float actual, String what) {

@@ -115,22 +115,6 @@ final class Networks {
         return v;
     }
 
-    /** Targets that suit the loss: one-hot rows, 0/1 labels, or real values. */
-    static float[] targets(Random random, Loss loss, int batch, int width) {
-        float[] t = new float[batch * width];
-        for (int b = 0; b < batch; b++) {
-            int label = random.nextInt(width);
-            for (int j = 0; j < width; j++) {
-                t[b * width + j] = switch (loss) {
-                    case SOFTMAX_CROSS_ENTROPY -> j == label ? 1 : 0;
-                    case BINARY_CROSS_ENTROPY -> random.nextBoolean() ? 1 : 0;
-                    default -> (float) random.nextGaussian();
-                };
-            }
-        }
-        return t;
-    }
-
     /** {@code count} values of {@code v} from {@code offset}, widened to double. */
     static double[] toDouble(float[] v, int offset, int count) {
         double[] d = new double[count];
