@@ -17,6 +17,7 @@ public enum Rule {
     INIT_SCALE("InitScale", "%s: the %s init scale must be finite and positive, got %s; e.g. scale = 0.01"),
     ACTIVATION_PARAMETER("ActivationParameter", "%s: %s alpha must be %s, got %s; e.g. alpha = %s"),
     SOFTMAX_NOT_LAST("SoftmaxNotLast", "%s: softmax must be the last layer, but it is layer %d of %d; move it to the end, or use another activation here"),
+    UNROLLED_TOO_LARGE("UnrolledTooLarge", "%s: Tier.UNROLLED writes code for each weight and output, but this layer (%d x %d) has %s, and it allows at most %d weights and %d outputs; use Tier.AUTO or Tier.LOOPS"),
     TOO_LARGE("TooLarge", "%s: %s needs %,d values, more than a Java array holds (%,d); %s"),
     LOSS_MISMATCH("LossMismatch", "loss %s does not fit the last layer %s of network %s: %s"),
 

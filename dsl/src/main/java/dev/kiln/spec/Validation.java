@@ -65,6 +65,16 @@ final class Validation {
         if (dense.init().usesScale() && !(Double.isFinite(dense.scale()) && dense.scale() > 0)) {
             add(Rule.INIT_SCALE, index, "scale", dense.source(), dense.init(), dense.scale());
         }
+        if (dense.tier() == Tier.UNROLLED && dense.units() > 0 && inputIsValid()) {
+            long in = spec.layerInputSizes().get(index);
+            long weights = in * dense.units();
+            if (weights > Tier.UNROLLED_MAX_WEIGHTS || dense.units() > Tier.UNROLLED_MAX_OUTPUTS) {
+                String has = weights > Tier.UNROLLED_MAX_WEIGHTS ? String.format(java.util.Locale.ROOT, "%,d weights", weights)
+                        : dense.units() + " outputs";
+                add(Rule.UNROLLED_TOO_LARGE, index, "tier", dense.source(), in, dense.units(), has,
+                        Tier.UNROLLED_MAX_WEIGHTS, Tier.UNROLLED_MAX_OUTPUTS);
+            }
+        }
     }
 
     private void activation(int index, ActivationSpec activation) {
@@ -90,6 +100,11 @@ final class Validation {
             }
             default -> { }
         }
+    }
+
+    /** Whether the input is one positive number of features, so that layer sizes can be computed. */
+    private boolean inputIsValid() {
+        return spec.input().size() == 1 && spec.input().getFirst() > 0;
     }
 
     /** The largest array the JVM allocates, a few words under {@code Integer.MAX_VALUE}. */

@@ -145,6 +145,19 @@ class ErrorMessagesTest {
     }
 
     @Test
+    void unrolledLayersHaveALimit() {
+        expectError("""
+                @Network(input = 10)
+                class Net {
+                    @Dense(value = 10, tier = Tier.UNROLLED) Layer out;
+                }
+                """, "[Kiln/UnrolledTooLarge] Net.out: Tier.UNROLLED writes code for each weight and output, but this "
+                        + "layer (10 x 10) has 100 weights, and it allows at most 96 weights and 32 outputs; use "
+                        + "Tier.AUTO or Tier.LOOPS",
+                "tier = Tier.UNROLLED");
+    }
+
+    @Test
     void softmaxOnlyLast() {
         expectError("""
                 @Network(input = 4)

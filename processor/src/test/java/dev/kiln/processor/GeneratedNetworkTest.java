@@ -115,6 +115,48 @@ class GeneratedNetworkTest {
                 @Dense(value = 5, tier = Tier.BLAS) @Relu Layer a;
                 @Dense(value = 2, tier = Tier.LOOPS, bias = false) @Sigmoid Layer out;
             }
+
+            @Network(input = 5, loss = Loss.SOFTMAX_CROSS_ENTROPY, maxBatch = 4)
+            class LogitsLoops {
+                @Dense(value = 4, tier = Tier.LOOPS) @Sigmoid Layer a;
+                @Dense(value = 3, tier = Tier.LOOPS) @Tanh Layer b;
+                @Dense(value = 4, bias = false, tier = Tier.LOOPS) @Relu Layer c;
+                @Dense(value = 3, tier = Tier.LOOPS) Layer out;
+            }
+
+            @Network(input = 4, loss = Loss.SOFTMAX_CROSS_ENTROPY, maxBatch = 4)
+            class FusedSoftmaxLoops {
+                @Dense(value = 6, tier = Tier.LOOPS) @LeakyRelu(alpha = 0.1) Layer a;
+                @Dense(value = 5, tier = Tier.LOOPS) @Elu(alpha = 0.7) Layer b;
+                @Dense(value = 3, tier = Tier.LOOPS) @Softmax Layer out;
+            }
+
+            @Network(input = 5, loss = Loss.SOFTMAX_CROSS_ENTROPY, maxBatch = 4)
+            class LogitsUnrolled {
+                @Dense(value = 4, tier = Tier.UNROLLED) @Sigmoid Layer a;
+                @Dense(value = 3, tier = Tier.UNROLLED) @Tanh Layer b;
+                @Dense(value = 4, bias = false, tier = Tier.UNROLLED) @Relu Layer c;
+                @Dense(value = 3, tier = Tier.UNROLLED) Layer out;
+            }
+
+            @Network(input = 4, loss = Loss.SOFTMAX_CROSS_ENTROPY, maxBatch = 4)
+            class FusedSoftmaxUnrolled {
+                @Dense(value = 6, tier = Tier.UNROLLED) @LeakyRelu(alpha = 0.1) Layer a;
+                @Dense(value = 5, tier = Tier.UNROLLED) @Elu(alpha = 0.7) Layer b;
+                @Dense(value = 3, tier = Tier.UNROLLED) @Softmax Layer out;
+            }
+
+            @Network(input = 3, loss = Loss.BINARY_CROSS_ENTROPY, maxBatch = 4)
+            class FusedSigmoidUnrolled {
+                @Dense(value = 4, bias = false, tier = Tier.UNROLLED) @Identity Layer a;
+                @Dense(value = 2, tier = Tier.UNROLLED) @Sigmoid Layer out;
+            }
+
+            @Network(input = 8, loss = Loss.MSE, maxBatch = 4)
+            class WidestUnrolled {
+                @Dense(value = 12, tier = Tier.UNROLLED) @Elu Layer a;
+                @Dense(value = 8, tier = Tier.UNROLLED) @Sigmoid Layer out;
+            }
             """;
 
     private static Compilation compilation;
@@ -127,7 +169,8 @@ class GeneratedNetworkTest {
 
     static Stream<String> trainable() {
         return Stream.of("Logits", "FusedSoftmax", "FusedSigmoid", "BinaryLogits", "Regression", "SoftmaxOnly",
-                "LogitsBlas", "FusedSoftmaxBlas", "FusedSigmoidBlas", "MixedTiers");
+                "LogitsBlas", "FusedSoftmaxBlas", "FusedSigmoidBlas", "MixedTiers", "LogitsLoops",
+                "FusedSoftmaxLoops", "LogitsUnrolled", "FusedSoftmaxUnrolled", "FusedSigmoidUnrolled", "WidestUnrolled");
     }
 
     private static Model model(String name) {
@@ -135,8 +178,8 @@ class GeneratedNetworkTest {
     }
 
     /**
-     * Every trainable network at a batch of 2, which small layers compute in loops, and of 3, which
-     * they compute through Blas (see {@code Planner.LOOPS_MAX_BATCH}).
+     * Every trainable network at a batch of 2, which the planner computes unrolled in small layers, and
+     * of 3, which it computes through Blas (see {@code Planner.UNROLLED_MAX_BATCH}).
      */
     static Stream<Arguments> trainableAndBatches() {
         return trainable().flatMap(name -> Stream.of(Arguments.of(name, 2), Arguments.of(name, 3)));

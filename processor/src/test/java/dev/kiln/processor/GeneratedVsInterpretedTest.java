@@ -40,7 +40,8 @@ class GeneratedVsInterpretedTest {
 
     static Stream<String> networks() {
         return Stream.of("Logits", "FusedSoftmax", "FusedSigmoid", "BinaryLogits", "Regression", "SoftmaxOnly",
-                "Inference", "LogitsBlas", "FusedSoftmaxBlas", "FusedSigmoidBlas", "MixedTiers");
+                "Inference", "LogitsBlas", "FusedSoftmaxBlas", "FusedSigmoidBlas", "MixedTiers", "LogitsLoops",
+                "FusedSoftmaxLoops", "LogitsUnrolled", "FusedSoftmaxUnrolled", "FusedSigmoidUnrolled", "WidestUnrolled");
     }
 
     @ParameterizedTest

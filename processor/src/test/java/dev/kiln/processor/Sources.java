@@ -68,6 +68,17 @@ final class Sources {
         }
     }
 
+    /** The bytes of the class file {@code compilation} wrote for {@code binaryName}. */
+    static byte[] classFile(Compilation compilation, String binaryName) {
+        String path = "/" + binaryName.replace('.', '/') + ".class";
+        for (JavaFileObject file : compilation.generatedFiles()) {
+            if (file.getKind() == JavaFileObject.Kind.CLASS && file.toUri().getPath().endsWith(path)) {
+                return bytes(file);
+            }
+        }
+        throw new AssertionError("no class file for " + binaryName);
+    }
+
     private static byte[] bytes(JavaFileObject file) {
         try (InputStream in = file.openInputStream()) {
             return in.readAllBytes();

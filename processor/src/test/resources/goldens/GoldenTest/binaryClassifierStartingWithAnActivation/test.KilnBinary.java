@@ -147,6 +147,31 @@ public final class KilnBinary implements Model {
     private final MemorySegment outGrads = Memory.slice(grads, OUT_WEIGHT, 3);
 
     /**
+     * Layer 2's parameters (and in backward its gradients), copied for its unrolled code.
+     */
+    private final float[] outWeights = new float[3];
+
+    /**
+     * The rows layer 2 reads, copied; backward writes its input gradient here.
+     */
+    private final float[] outIn = new float[MAX_BATCH * 2];
+
+    /**
+     * Layer 2's outputs.
+     */
+    private final float[] outZ = new float[MAX_BATCH * 1];
+
+    /**
+     * The outputs of layer 3, the activation fused into layer 2.
+     */
+    private final float[] outA = new float[MAX_BATCH * 1];
+
+    /**
+     * The gradient that reaches layer 2, copied.
+     */
+    private final float[] outDy = new float[MAX_BATCH * 1];
+
+    /**
      * What {@link #forward} returns: the last layer's output, copied out.
      */
     private final float[] output = new float[MAX_BATCH * OUTPUT_SIZE];
@@ -232,22 +257,9 @@ public final class KilnBinary implements Model {
         this.lossReady = false;
         // layer 1: Sigmoid(2), from Binary.squash
         Activations.sigmoidForward(x, 0, out1, 0, batch * 2);
-        // layer 2: Dense(2 -> 1), from Binary.out, and layer 3: Sigmoid(1); loops (2 weights)
+        // layer 2: Dense(2 -> 1), from Binary.out, and layer 3: Sigmoid(1); unrolled for batches up to 2, else matrix products through the Blas backend (2 weights)
         if (batch <= 2) {
-            // (batch, 2) x (1, 2)^T + (1) -> (batch, 1) in loops, then sigmoid
-            for (int s = 0; s < batch; s++) {
-                long row = s * 2L;
-                for (int o = 0; o < 1; o++) {
-                    float z = 0f;
-                    for (int k = 0; k < 2; k++) {
-                        z += out1.getAtIndex(FLOAT, row + k) * outParams.getAtIndex(FLOAT, o * 2L + k);
-                    }
-                    z += outParams.getAtIndex(FLOAT, 2 + o);
-                    long at = s * 1L + o;
-                    out2.setAtIndex(FLOAT, at, z);
-                    out3.setAtIndex(FLOAT, at, Activations.sigmoid(z));
-                }
-            }
+            outForward(batch);
         } else {
             // (batch, 2) x (1, 2)^T -> (batch, 1), then the bias and sigmoid in one pass
             blas.sgemm(false, true, batch, 1, 2, 1f, out1, 0, 2, outParams, 0, 2, 0f, out2, 0, 1);
@@ -285,23 +297,7 @@ public final class KilnBinary implements Model {
         lossReady = false;
         // layer 2: Dense(2 -> 1), from Binary.out
         if (batch <= 2) {
-            // dz, then dW += dz x, db += dz, dx = dz W, in loops
-            for (int s = 0; s < batch; s++) {
-                long row = s * 2L;
-                for (int k = 0; k < 2; k++) {
-                    dOut1.setAtIndex(FLOAT, row + k, 0f);
-                }
-                for (int o = 0; o < 1; o++) {
-                    long at = s * 1L + o;
-                    float dz = dOut2.getAtIndex(FLOAT, at);
-                    outGrads.setAtIndex(FLOAT, 2 + o, outGrads.getAtIndex(FLOAT, 2 + o) + dz);
-                    for (int k = 0; k < 2; k++) {
-                        long w = o * 2L + k;
-                        outGrads.setAtIndex(FLOAT, w, outGrads.getAtIndex(FLOAT, w) + dz * out1.getAtIndex(FLOAT, row + k));
-                        dOut1.setAtIndex(FLOAT, row + k, dOut1.getAtIndex(FLOAT, row + k) + dz * outParams.getAtIndex(FLOAT, w));
-                    }
-                }
-            }
+            outBackward(batch);
         } else {
             DenseOps.backward(blas, out1, 0, outParams, 0, dOut2, 0, outGrads, 0, 2, dOut1, 0, batch, 2, 1);
         }
@@ -327,5 +323,59 @@ public final class KilnBinary implements Model {
     @Override
     public float[] inputGradient() {
         return inputGradient;
+    }
+
+    /**
+     * Layer 2's forward pass and layer 3's, unrolled.
+     */
+    private void outForward(int batch) {
+        float[] p = outWeights;
+        Memory.copy(outParams, 0L, p, 0, 3);
+        float w0_0 = p[0], w0_1 = p[1];
+        float b0 = p[2];
+        float[] in = outIn;
+        float[] z = outZ;
+        float[] a = outA;
+        Memory.copy(out1, 0L, in, 0, batch * 2);
+        for (int s = 0; s < batch; s++) {
+            int i = s * 2;
+            int o = s * 1;
+            float x0 = in[i], x1 = in[i + 1];
+            float z0 = b0 + w0_0 * x0 + w0_1 * x1;
+            z[o] = z0;
+            a[o] = Activations.sigmoid(z0);
+        }
+        Memory.copy(z, 0, out2, 0L, batch * 1);
+        Memory.copy(a, 0, out3, 0L, batch * 1);
+    }
+
+    /**
+     * Layer 2's backward pass, unrolled: adds its parameters' gradients and writes its input's.
+     */
+    private void outBackward(int batch) {
+        float[] p = outWeights;
+        Memory.copy(outParams, 0L, p, 0, 2);
+        float w0_0 = p[0], w0_1 = p[1];
+        float gw0_0 = 0f, gw0_1 = 0f;
+        float gb0 = 0f;
+        float[] in = outIn;
+        float[] dy = outDy;
+        Memory.copy(out1, 0L, in, 0, batch * 2);
+        Memory.copy(dOut2, 0L, dy, 0, batch * 1);
+        for (int s = 0; s < batch; s++) {
+            int i = s * 2;
+            int o = s * 1;
+            float x0 = in[i], x1 = in[i + 1];
+            float dz0 = dy[o];
+            gb0 += dz0;
+            gw0_0 += dz0 * x0; gw0_1 += dz0 * x1;
+            in[i] = dz0 * w0_0;
+            in[i + 1] = dz0 * w0_1;
+        }
+        Memory.copy(in, 0, dOut1, 0L, batch * 2);
+        Memory.copy(outGrads, 0L, p, 0, 3);
+        p[0] += gw0_0; p[1] += gw0_1;
+        p[2] += gb0;
+        Memory.copy(p, 0, outGrads, 0L, 3);
     }
 }

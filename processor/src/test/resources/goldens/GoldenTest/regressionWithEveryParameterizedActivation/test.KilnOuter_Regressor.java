@@ -217,6 +217,76 @@ public final class KilnOuter_Regressor implements Model {
     private final MemorySegment valueGrads = Memory.slice(grads, VALUE_WEIGHT, 6);
 
     /**
+     * Layer 1's parameters (and in backward its gradients), copied for its unrolled code.
+     */
+    private final float[] firstWeights = new float[20];
+
+    /**
+     * The rows layer 1 reads, copied; backward writes its input gradient here.
+     */
+    private final float[] firstIn = new float[MAX_BATCH * 3];
+
+    /**
+     * Layer 1's outputs.
+     */
+    private final float[] firstZ = new float[MAX_BATCH * 5];
+
+    /**
+     * The outputs of layer 2, the activation fused into layer 1.
+     */
+    private final float[] firstA = new float[MAX_BATCH * 5];
+
+    /**
+     * The gradient that reaches layer 1, copied.
+     */
+    private final float[] firstDy = new float[MAX_BATCH * 5];
+
+    /**
+     * Layer 3's parameters (and in backward its gradients), copied for its unrolled code.
+     */
+    private final float[] secondWeights = new float[30];
+
+    /**
+     * The rows layer 3 reads, copied; backward writes its input gradient here.
+     */
+    private final float[] secondIn = new float[MAX_BATCH * 5];
+
+    /**
+     * Layer 3's outputs.
+     */
+    private final float[] secondZ = new float[MAX_BATCH * 5];
+
+    /**
+     * The outputs of layer 4, the activation fused into layer 3.
+     */
+    private final float[] secondA = new float[MAX_BATCH * 5];
+
+    /**
+     * The gradient that reaches layer 3, copied.
+     */
+    private final float[] secondDy = new float[MAX_BATCH * 5];
+
+    /**
+     * Layer 5's parameters (and in backward its gradients), copied for its unrolled code.
+     */
+    private final float[] valueWeights = new float[6];
+
+    /**
+     * The rows layer 5 reads, copied; backward writes its input gradient here.
+     */
+    private final float[] valueIn = new float[MAX_BATCH * 5];
+
+    /**
+     * Layer 5's outputs.
+     */
+    private final float[] valueZ = new float[MAX_BATCH * 1];
+
+    /**
+     * The gradient that reaches layer 5, copied.
+     */
+    private final float[] valueDy = new float[MAX_BATCH * 1];
+
+    /**
      * What {@link #forward} returns: the last layer's output, copied out.
      */
     private final float[] output = new float[MAX_BATCH * OUTPUT_SIZE];
@@ -306,22 +376,9 @@ public final class KilnOuter_Regressor implements Model {
         Memory.copy(input, offset, x, 0, batch * INPUT_SIZE);
         this.batch = batch;
         this.lossReady = false;
-        // layer 1: Dense(3 -> 5), from Outer.Regressor.first, and layer 2: LeakyReLU(5, alpha=0.2); loops (15 weights)
+        // layer 1: Dense(3 -> 5), from Outer.Regressor.first, and layer 2: LeakyReLU(5, alpha=0.2); unrolled for batches up to 2, else matrix products through the Blas backend (15 weights)
         if (batch <= 2) {
-            // (batch, 3) x (5, 3)^T + (5) -> (batch, 5) in loops, then leaky ReLU
-            for (int s = 0; s < batch; s++) {
-                long row = s * 3L;
-                for (int o = 0; o < 5; o++) {
-                    float z = 0f;
-                    for (int k = 0; k < 3; k++) {
-                        z += x.getAtIndex(FLOAT, row + k) * firstParams.getAtIndex(FLOAT, o * 3L + k);
-                    }
-                    z += firstParams.getAtIndex(FLOAT, 15 + o);
-                    long at = s * 5L + o;
-                    out1.setAtIndex(FLOAT, at, z);
-                    out2.setAtIndex(FLOAT, at, z > 0 ? z : 0.2f * z);
-                }
-            }
+            firstForward(batch);
         } else {
             // (batch, 3) x (5, 3)^T -> (batch, 5), then the bias and leaky ReLU in one pass
             blas.sgemm(false, true, batch, 5, 3, 1f, x, 0, 3, firstParams, 0, 3, 0f, out1, 0, 5);
@@ -334,22 +391,9 @@ public final class KilnOuter_Regressor implements Model {
                 }
             }
         }
-        // layer 3: Dense(5 -> 5), from Outer.Regressor.second, and layer 4: ELU(5, alpha=0.5); loops (25 weights)
+        // layer 3: Dense(5 -> 5), from Outer.Regressor.second, and layer 4: ELU(5, alpha=0.5); unrolled for batches up to 2, else matrix products through the Blas backend (25 weights)
         if (batch <= 2) {
-            // (batch, 5) x (5, 5)^T + (5) -> (batch, 5) in loops, then ELU
-            for (int s = 0; s < batch; s++) {
-                long row = s * 5L;
-                for (int o = 0; o < 5; o++) {
-                    float z = 0f;
-                    for (int k = 0; k < 5; k++) {
-                        z += out2.getAtIndex(FLOAT, row + k) * secondParams.getAtIndex(FLOAT, o * 5L + k);
-                    }
-                    z += secondParams.getAtIndex(FLOAT, 25 + o);
-                    long at = s * 5L + o;
-                    out3.setAtIndex(FLOAT, at, z);
-                    out4.setAtIndex(FLOAT, at, z > 0 ? z : 0.5f * (float) Math.expm1(z));
-                }
-            }
+            secondForward(batch);
         } else {
             // (batch, 5) x (5, 5)^T -> (batch, 5), then the bias and ELU in one pass
             blas.sgemm(false, true, batch, 5, 5, 1f, out2, 0, 5, secondParams, 0, 5, 0f, out3, 0, 5);
@@ -362,21 +406,9 @@ public final class KilnOuter_Regressor implements Model {
                 }
             }
         }
-        // layer 5: Dense(5 -> 1), from Outer.Regressor.value; loops (5 weights)
+        // layer 5: Dense(5 -> 1), from Outer.Regressor.value; unrolled for batches up to 2, else matrix products through the Blas backend (5 weights)
         if (batch <= 2) {
-            // (batch, 5) x (1, 5)^T + (1) -> (batch, 1) in loops
-            for (int s = 0; s < batch; s++) {
-                long row = s * 5L;
-                for (int o = 0; o < 1; o++) {
-                    float z = 0f;
-                    for (int k = 0; k < 5; k++) {
-                        z += out4.getAtIndex(FLOAT, row + k) * valueParams.getAtIndex(FLOAT, o * 5L + k);
-                    }
-                    z += valueParams.getAtIndex(FLOAT, 5 + o);
-                    long at = s * 1L + o;
-                    out5.setAtIndex(FLOAT, at, z);
-                }
-            }
+            valueForward(batch);
         } else {
             // (batch, 5) x (1, 5)^T + (1) -> (batch, 1)
             DenseOps.forward(blas, out4, 0, valueParams, 0, 5, out5, 0, batch, 5, 1);
@@ -405,46 +437,13 @@ public final class KilnOuter_Regressor implements Model {
         lossReady = false;
         // layer 5: Dense(5 -> 1), from Outer.Regressor.value
         if (batch <= 2) {
-            // dz, then dW += dz x, db += dz, dx = dz W, in loops
-            for (int s = 0; s < batch; s++) {
-                long row = s * 5L;
-                for (int k = 0; k < 5; k++) {
-                    dOut4.setAtIndex(FLOAT, row + k, 0f);
-                }
-                for (int o = 0; o < 1; o++) {
-                    long at = s * 1L + o;
-                    float dz = dOut5.getAtIndex(FLOAT, at);
-                    valueGrads.setAtIndex(FLOAT, 5 + o, valueGrads.getAtIndex(FLOAT, 5 + o) + dz);
-                    for (int k = 0; k < 5; k++) {
-                        long w = o * 5L + k;
-                        valueGrads.setAtIndex(FLOAT, w, valueGrads.getAtIndex(FLOAT, w) + dz * out4.getAtIndex(FLOAT, row + k));
-                        dOut4.setAtIndex(FLOAT, row + k, dOut4.getAtIndex(FLOAT, row + k) + dz * valueParams.getAtIndex(FLOAT, w));
-                    }
-                }
-            }
+            valueBackward(batch);
         } else {
             DenseOps.backward(blas, out4, 0, valueParams, 0, dOut5, 0, valueGrads, 0, 5, dOut4, 0, batch, 5, 1);
         }
         // layer 3: Dense(5 -> 5), from Outer.Regressor.second, and layer 4: ELU(5, alpha=0.5)
         if (batch <= 2) {
-            // dz = ELU'(z) dy, then dW += dz x, db += dz, dx = dz W, in loops
-            for (int s = 0; s < batch; s++) {
-                long row = s * 5L;
-                for (int k = 0; k < 5; k++) {
-                    dOut2.setAtIndex(FLOAT, row + k, 0f);
-                }
-                for (int o = 0; o < 5; o++) {
-                    long at = s * 5L + o;
-                    float g = dOut4.getAtIndex(FLOAT, at);
-                    float dz = out3.getAtIndex(FLOAT, at) > 0 ? g : (out4.getAtIndex(FLOAT, at) + 0.5f) * g;
-                    secondGrads.setAtIndex(FLOAT, 25 + o, secondGrads.getAtIndex(FLOAT, 25 + o) + dz);
-                    for (int k = 0; k < 5; k++) {
-                        long w = o * 5L + k;
-                        secondGrads.setAtIndex(FLOAT, w, secondGrads.getAtIndex(FLOAT, w) + dz * out2.getAtIndex(FLOAT, row + k));
-                        dOut2.setAtIndex(FLOAT, row + k, dOut2.getAtIndex(FLOAT, row + k) + dz * secondParams.getAtIndex(FLOAT, w));
-                    }
-                }
-            }
+            secondBackward(batch);
         } else {
             // ELU's derivative and the bias gradient in one pass, then the products
             for (int s = 0; s < batch; s++) {
@@ -463,29 +462,7 @@ public final class KilnOuter_Regressor implements Model {
         }
         // layer 1: Dense(3 -> 5), from Outer.Regressor.first, and layer 2: LeakyReLU(5, alpha=0.2)
         if (batch <= 2) {
-            // dz = leaky ReLU'(z) dy, then dW += dz x, db += dz and, when enabled, dx = dz W, in loops
-            boolean wantDx = inputGradientEnabled;
-            for (int s = 0; s < batch; s++) {
-                long row = s * 3L;
-                if (wantDx) {
-                    for (int k = 0; k < 3; k++) {
-                        dx.setAtIndex(FLOAT, row + k, 0f);
-                    }
-                }
-                for (int o = 0; o < 5; o++) {
-                    long at = s * 5L + o;
-                    float g = dOut2.getAtIndex(FLOAT, at);
-                    float dz = out1.getAtIndex(FLOAT, at) > 0 ? g : 0.2f * g;
-                    firstGrads.setAtIndex(FLOAT, 15 + o, firstGrads.getAtIndex(FLOAT, 15 + o) + dz);
-                    for (int k = 0; k < 3; k++) {
-                        long w = o * 3L + k;
-                        firstGrads.setAtIndex(FLOAT, w, firstGrads.getAtIndex(FLOAT, w) + dz * x.getAtIndex(FLOAT, row + k));
-                        if (wantDx) {
-                            dx.setAtIndex(FLOAT, row + k, dx.getAtIndex(FLOAT, row + k) + dz * firstParams.getAtIndex(FLOAT, w));
-                        }
-                    }
-                }
-            }
+            firstBackward(batch);
         } else {
             // leaky ReLU's derivative and the bias gradient in one pass, then the products
             for (int s = 0; s < batch; s++) {
@@ -522,5 +499,246 @@ public final class KilnOuter_Regressor implements Model {
     @Override
     public float[] inputGradient() {
         return inputGradient;
+    }
+
+    /**
+     * Layer 1's forward pass and layer 2's, unrolled.
+     */
+    private void firstForward(int batch) {
+        float[] p = firstWeights;
+        Memory.copy(firstParams, 0L, p, 0, 20);
+        float w0_0 = p[0], w0_1 = p[1], w0_2 = p[2];
+        float w1_0 = p[3], w1_1 = p[4], w1_2 = p[5];
+        float w2_0 = p[6], w2_1 = p[7], w2_2 = p[8];
+        float w3_0 = p[9], w3_1 = p[10], w3_2 = p[11];
+        float w4_0 = p[12], w4_1 = p[13], w4_2 = p[14];
+        float b0 = p[15], b1 = p[16], b2 = p[17], b3 = p[18], b4 = p[19];
+        float[] in = firstIn;
+        float[] z = firstZ;
+        float[] a = firstA;
+        Memory.copy(x, 0L, in, 0, batch * 3);
+        for (int s = 0; s < batch; s++) {
+            int i = s * 3;
+            int o = s * 5;
+            float x0 = in[i], x1 = in[i + 1], x2 = in[i + 2];
+            float z0 = b0 + w0_0 * x0 + w0_1 * x1 + w0_2 * x2;
+            float z1 = b1 + w1_0 * x0 + w1_1 * x1 + w1_2 * x2;
+            float z2 = b2 + w2_0 * x0 + w2_1 * x1 + w2_2 * x2;
+            float z3 = b3 + w3_0 * x0 + w3_1 * x1 + w3_2 * x2;
+            float z4 = b4 + w4_0 * x0 + w4_1 * x1 + w4_2 * x2;
+            z[o] = z0; z[o + 1] = z1; z[o + 2] = z2; z[o + 3] = z3; z[o + 4] = z4;
+            a[o] = z0 > 0 ? z0 : 0.2f * z0;
+            a[o + 1] = z1 > 0 ? z1 : 0.2f * z1;
+            a[o + 2] = z2 > 0 ? z2 : 0.2f * z2;
+            a[o + 3] = z3 > 0 ? z3 : 0.2f * z3;
+            a[o + 4] = z4 > 0 ? z4 : 0.2f * z4;
+        }
+        Memory.copy(z, 0, out1, 0L, batch * 5);
+        Memory.copy(a, 0, out2, 0L, batch * 5);
+    }
+
+    /**
+     * Layer 1's backward pass and layer 2's, unrolled: adds its parameters' gradients and writes its input's.
+     */
+    private void firstBackward(int batch) {
+        float[] p = firstWeights;
+        Memory.copy(firstParams, 0L, p, 0, 15);
+        float w0_0 = p[0], w0_1 = p[1], w0_2 = p[2];
+        float w1_0 = p[3], w1_1 = p[4], w1_2 = p[5];
+        float w2_0 = p[6], w2_1 = p[7], w2_2 = p[8];
+        float w3_0 = p[9], w3_1 = p[10], w3_2 = p[11];
+        float w4_0 = p[12], w4_1 = p[13], w4_2 = p[14];
+        float gw0_0 = 0f, gw0_1 = 0f, gw0_2 = 0f;
+        float gw1_0 = 0f, gw1_1 = 0f, gw1_2 = 0f;
+        float gw2_0 = 0f, gw2_1 = 0f, gw2_2 = 0f;
+        float gw3_0 = 0f, gw3_1 = 0f, gw3_2 = 0f;
+        float gw4_0 = 0f, gw4_1 = 0f, gw4_2 = 0f;
+        float gb0 = 0f, gb1 = 0f, gb2 = 0f, gb3 = 0f, gb4 = 0f;
+        float[] in = firstIn;
+        float[] dy = firstDy;
+        Memory.copy(x, 0L, in, 0, batch * 3);
+        Memory.copy(dOut2, 0L, dy, 0, batch * 5);
+        float[] z = firstZ;
+        Memory.copy(out1, 0L, z, 0, batch * 5);
+        boolean wantDx = inputGradientEnabled;
+        for (int s = 0; s < batch; s++) {
+            int i = s * 3;
+            int o = s * 5;
+            float x0 = in[i], x1 = in[i + 1], x2 = in[i + 2];
+            float dz0 = z[o] > 0 ? dy[o] : 0.2f * dy[o];
+            float dz1 = z[o + 1] > 0 ? dy[o + 1] : 0.2f * dy[o + 1];
+            float dz2 = z[o + 2] > 0 ? dy[o + 2] : 0.2f * dy[o + 2];
+            float dz3 = z[o + 3] > 0 ? dy[o + 3] : 0.2f * dy[o + 3];
+            float dz4 = z[o + 4] > 0 ? dy[o + 4] : 0.2f * dy[o + 4];
+            gb0 += dz0; gb1 += dz1; gb2 += dz2; gb3 += dz3; gb4 += dz4;
+            gw0_0 += dz0 * x0; gw0_1 += dz0 * x1; gw0_2 += dz0 * x2;
+            gw1_0 += dz1 * x0; gw1_1 += dz1 * x1; gw1_2 += dz1 * x2;
+            gw2_0 += dz2 * x0; gw2_1 += dz2 * x1; gw2_2 += dz2 * x2;
+            gw3_0 += dz3 * x0; gw3_1 += dz3 * x1; gw3_2 += dz3 * x2;
+            gw4_0 += dz4 * x0; gw4_1 += dz4 * x1; gw4_2 += dz4 * x2;
+            if (wantDx) {
+                in[i] = dz0 * w0_0 + dz1 * w1_0 + dz2 * w2_0 + dz3 * w3_0 + dz4 * w4_0;
+                in[i + 1] = dz0 * w0_1 + dz1 * w1_1 + dz2 * w2_1 + dz3 * w3_1 + dz4 * w4_1;
+                in[i + 2] = dz0 * w0_2 + dz1 * w1_2 + dz2 * w2_2 + dz3 * w3_2 + dz4 * w4_2;
+            }
+        }
+        if (wantDx) {
+            Memory.copy(in, 0, dx, 0L, batch * 3);
+        }
+        Memory.copy(firstGrads, 0L, p, 0, 20);
+        p[0] += gw0_0; p[1] += gw0_1; p[2] += gw0_2;
+        p[3] += gw1_0; p[4] += gw1_1; p[5] += gw1_2;
+        p[6] += gw2_0; p[7] += gw2_1; p[8] += gw2_2;
+        p[9] += gw3_0; p[10] += gw3_1; p[11] += gw3_2;
+        p[12] += gw4_0; p[13] += gw4_1; p[14] += gw4_2;
+        p[15] += gb0; p[16] += gb1; p[17] += gb2; p[18] += gb3; p[19] += gb4;
+        Memory.copy(p, 0, firstGrads, 0L, 20);
+    }
+
+    /**
+     * Layer 3's forward pass and layer 4's, unrolled.
+     */
+    private void secondForward(int batch) {
+        float[] p = secondWeights;
+        Memory.copy(secondParams, 0L, p, 0, 30);
+        float w0_0 = p[0], w0_1 = p[1], w0_2 = p[2], w0_3 = p[3], w0_4 = p[4];
+        float w1_0 = p[5], w1_1 = p[6], w1_2 = p[7], w1_3 = p[8], w1_4 = p[9];
+        float w2_0 = p[10], w2_1 = p[11], w2_2 = p[12], w2_3 = p[13], w2_4 = p[14];
+        float w3_0 = p[15], w3_1 = p[16], w3_2 = p[17], w3_3 = p[18], w3_4 = p[19];
+        float w4_0 = p[20], w4_1 = p[21], w4_2 = p[22], w4_3 = p[23], w4_4 = p[24];
+        float b0 = p[25], b1 = p[26], b2 = p[27], b3 = p[28], b4 = p[29];
+        float[] in = secondIn;
+        float[] z = secondZ;
+        float[] a = secondA;
+        Memory.copy(out2, 0L, in, 0, batch * 5);
+        for (int s = 0; s < batch; s++) {
+            int i = s * 5;
+            int o = s * 5;
+            float x0 = in[i], x1 = in[i + 1], x2 = in[i + 2], x3 = in[i + 3], x4 = in[i + 4];
+            float z0 = b0 + w0_0 * x0 + w0_1 * x1 + w0_2 * x2 + w0_3 * x3 + w0_4 * x4;
+            float z1 = b1 + w1_0 * x0 + w1_1 * x1 + w1_2 * x2 + w1_3 * x3 + w1_4 * x4;
+            float z2 = b2 + w2_0 * x0 + w2_1 * x1 + w2_2 * x2 + w2_3 * x3 + w2_4 * x4;
+            float z3 = b3 + w3_0 * x0 + w3_1 * x1 + w3_2 * x2 + w3_3 * x3 + w3_4 * x4;
+            float z4 = b4 + w4_0 * x0 + w4_1 * x1 + w4_2 * x2 + w4_3 * x3 + w4_4 * x4;
+            z[o] = z0; z[o + 1] = z1; z[o + 2] = z2; z[o + 3] = z3; z[o + 4] = z4;
+            a[o] = z0 > 0 ? z0 : 0.5f * (float) Math.expm1(z0);
+            a[o + 1] = z1 > 0 ? z1 : 0.5f * (float) Math.expm1(z1);
+            a[o + 2] = z2 > 0 ? z2 : 0.5f * (float) Math.expm1(z2);
+            a[o + 3] = z3 > 0 ? z3 : 0.5f * (float) Math.expm1(z3);
+            a[o + 4] = z4 > 0 ? z4 : 0.5f * (float) Math.expm1(z4);
+        }
+        Memory.copy(z, 0, out3, 0L, batch * 5);
+        Memory.copy(a, 0, out4, 0L, batch * 5);
+    }
+
+    /**
+     * Layer 3's backward pass and layer 4's, unrolled: adds its parameters' gradients and writes its input's.
+     */
+    private void secondBackward(int batch) {
+        float[] p = secondWeights;
+        Memory.copy(secondParams, 0L, p, 0, 25);
+        float w0_0 = p[0], w0_1 = p[1], w0_2 = p[2], w0_3 = p[3], w0_4 = p[4];
+        float w1_0 = p[5], w1_1 = p[6], w1_2 = p[7], w1_3 = p[8], w1_4 = p[9];
+        float w2_0 = p[10], w2_1 = p[11], w2_2 = p[12], w2_3 = p[13], w2_4 = p[14];
+        float w3_0 = p[15], w3_1 = p[16], w3_2 = p[17], w3_3 = p[18], w3_4 = p[19];
+        float w4_0 = p[20], w4_1 = p[21], w4_2 = p[22], w4_3 = p[23], w4_4 = p[24];
+        float gw0_0 = 0f, gw0_1 = 0f, gw0_2 = 0f, gw0_3 = 0f, gw0_4 = 0f;
+        float gw1_0 = 0f, gw1_1 = 0f, gw1_2 = 0f, gw1_3 = 0f, gw1_4 = 0f;
+        float gw2_0 = 0f, gw2_1 = 0f, gw2_2 = 0f, gw2_3 = 0f, gw2_4 = 0f;
+        float gw3_0 = 0f, gw3_1 = 0f, gw3_2 = 0f, gw3_3 = 0f, gw3_4 = 0f;
+        float gw4_0 = 0f, gw4_1 = 0f, gw4_2 = 0f, gw4_3 = 0f, gw4_4 = 0f;
+        float gb0 = 0f, gb1 = 0f, gb2 = 0f, gb3 = 0f, gb4 = 0f;
+        float[] in = secondIn;
+        float[] dy = secondDy;
+        Memory.copy(out2, 0L, in, 0, batch * 5);
+        Memory.copy(dOut4, 0L, dy, 0, batch * 5);
+        float[] z = secondZ;
+        Memory.copy(out3, 0L, z, 0, batch * 5);
+        float[] a = secondA;
+        Memory.copy(out4, 0L, a, 0, batch * 5);
+        for (int s = 0; s < batch; s++) {
+            int i = s * 5;
+            int o = s * 5;
+            float x0 = in[i], x1 = in[i + 1], x2 = in[i + 2], x3 = in[i + 3], x4 = in[i + 4];
+            float dz0 = z[o] > 0 ? dy[o] : (a[o] + 0.5f) * dy[o];
+            float dz1 = z[o + 1] > 0 ? dy[o + 1] : (a[o + 1] + 0.5f) * dy[o + 1];
+            float dz2 = z[o + 2] > 0 ? dy[o + 2] : (a[o + 2] + 0.5f) * dy[o + 2];
+            float dz3 = z[o + 3] > 0 ? dy[o + 3] : (a[o + 3] + 0.5f) * dy[o + 3];
+            float dz4 = z[o + 4] > 0 ? dy[o + 4] : (a[o + 4] + 0.5f) * dy[o + 4];
+            gb0 += dz0; gb1 += dz1; gb2 += dz2; gb3 += dz3; gb4 += dz4;
+            gw0_0 += dz0 * x0; gw0_1 += dz0 * x1; gw0_2 += dz0 * x2; gw0_3 += dz0 * x3; gw0_4 += dz0 * x4;
+            gw1_0 += dz1 * x0; gw1_1 += dz1 * x1; gw1_2 += dz1 * x2; gw1_3 += dz1 * x3; gw1_4 += dz1 * x4;
+            gw2_0 += dz2 * x0; gw2_1 += dz2 * x1; gw2_2 += dz2 * x2; gw2_3 += dz2 * x3; gw2_4 += dz2 * x4;
+            gw3_0 += dz3 * x0; gw3_1 += dz3 * x1; gw3_2 += dz3 * x2; gw3_3 += dz3 * x3; gw3_4 += dz3 * x4;
+            gw4_0 += dz4 * x0; gw4_1 += dz4 * x1; gw4_2 += dz4 * x2; gw4_3 += dz4 * x3; gw4_4 += dz4 * x4;
+            in[i] = dz0 * w0_0 + dz1 * w1_0 + dz2 * w2_0 + dz3 * w3_0 + dz4 * w4_0;
+            in[i + 1] = dz0 * w0_1 + dz1 * w1_1 + dz2 * w2_1 + dz3 * w3_1 + dz4 * w4_1;
+            in[i + 2] = dz0 * w0_2 + dz1 * w1_2 + dz2 * w2_2 + dz3 * w3_2 + dz4 * w4_2;
+            in[i + 3] = dz0 * w0_3 + dz1 * w1_3 + dz2 * w2_3 + dz3 * w3_3 + dz4 * w4_3;
+            in[i + 4] = dz0 * w0_4 + dz1 * w1_4 + dz2 * w2_4 + dz3 * w3_4 + dz4 * w4_4;
+        }
+        Memory.copy(in, 0, dOut2, 0L, batch * 5);
+        Memory.copy(secondGrads, 0L, p, 0, 30);
+        p[0] += gw0_0; p[1] += gw0_1; p[2] += gw0_2; p[3] += gw0_3; p[4] += gw0_4;
+        p[5] += gw1_0; p[6] += gw1_1; p[7] += gw1_2; p[8] += gw1_3; p[9] += gw1_4;
+        p[10] += gw2_0; p[11] += gw2_1; p[12] += gw2_2; p[13] += gw2_3; p[14] += gw2_4;
+        p[15] += gw3_0; p[16] += gw3_1; p[17] += gw3_2; p[18] += gw3_3; p[19] += gw3_4;
+        p[20] += gw4_0; p[21] += gw4_1; p[22] += gw4_2; p[23] += gw4_3; p[24] += gw4_4;
+        p[25] += gb0; p[26] += gb1; p[27] += gb2; p[28] += gb3; p[29] += gb4;
+        Memory.copy(p, 0, secondGrads, 0L, 30);
+    }
+
+    /**
+     * Layer 5's forward pass, unrolled.
+     */
+    private void valueForward(int batch) {
+        float[] p = valueWeights;
+        Memory.copy(valueParams, 0L, p, 0, 6);
+        float w0_0 = p[0], w0_1 = p[1], w0_2 = p[2], w0_3 = p[3], w0_4 = p[4];
+        float b0 = p[5];
+        float[] in = valueIn;
+        float[] z = valueZ;
+        Memory.copy(out4, 0L, in, 0, batch * 5);
+        for (int s = 0; s < batch; s++) {
+            int i = s * 5;
+            int o = s * 1;
+            float x0 = in[i], x1 = in[i + 1], x2 = in[i + 2], x3 = in[i + 3], x4 = in[i + 4];
+            float z0 = b0 + w0_0 * x0 + w0_1 * x1 + w0_2 * x2 + w0_3 * x3 + w0_4 * x4;
+            z[o] = z0;
+        }
+        Memory.copy(z, 0, out5, 0L, batch * 1);
+    }
+
+    /**
+     * Layer 5's backward pass, unrolled: adds its parameters' gradients and writes its input's.
+     */
+    private void valueBackward(int batch) {
+        float[] p = valueWeights;
+        Memory.copy(valueParams, 0L, p, 0, 5);
+        float w0_0 = p[0], w0_1 = p[1], w0_2 = p[2], w0_3 = p[3], w0_4 = p[4];
+        float gw0_0 = 0f, gw0_1 = 0f, gw0_2 = 0f, gw0_3 = 0f, gw0_4 = 0f;
+        float gb0 = 0f;
+        float[] in = valueIn;
+        float[] dy = valueDy;
+        Memory.copy(out4, 0L, in, 0, batch * 5);
+        Memory.copy(dOut5, 0L, dy, 0, batch * 1);
+        for (int s = 0; s < batch; s++) {
+            int i = s * 5;
+            int o = s * 1;
+            float x0 = in[i], x1 = in[i + 1], x2 = in[i + 2], x3 = in[i + 3], x4 = in[i + 4];
+            float dz0 = dy[o];
+            gb0 += dz0;
+            gw0_0 += dz0 * x0; gw0_1 += dz0 * x1; gw0_2 += dz0 * x2; gw0_3 += dz0 * x3; gw0_4 += dz0 * x4;
+            in[i] = dz0 * w0_0;
+            in[i + 1] = dz0 * w0_1;
+            in[i + 2] = dz0 * w0_2;
+            in[i + 3] = dz0 * w0_3;
+            in[i + 4] = dz0 * w0_4;
+        }
+        Memory.copy(in, 0, dOut4, 0L, batch * 5);
+        Memory.copy(valueGrads, 0L, p, 0, 6);
+        p[0] += gw0_0; p[1] += gw0_1; p[2] += gw0_2; p[3] += gw0_3; p[4] += gw0_4;
+        p[5] += gb0;
+        Memory.copy(p, 0, valueGrads, 0L, 6);
     }
 }

@@ -28,8 +28,8 @@ final class DenseWriter {
             return forward(dense, activation, dense.tier());
         }
         return CodeBlock.builder()
-                .beginControlFlow("if (batch <= $L)", Planner.LOOPS_MAX_BATCH)
-                .add(forward(dense, activation, Tier.LOOPS))
+                .beginControlFlow("if (batch <= $L)", Planner.UNROLLED_MAX_BATCH)
+                .add(forward(dense, activation, Tier.UNROLLED))
                 .nextControlFlow("else")
                 .add(forward(dense, activation, Tier.BLAS))
                 .endControlFlow()
@@ -41,6 +41,9 @@ final class DenseWriter {
         int out = dense.outputSize();
         String params = dense.tensors() + "Params";
         CodeBlock.Builder code = CodeBlock.builder();
+        if (tier == Tier.UNROLLED) {
+            return code.addStatement("$N(batch)", UnrolledWriter.forwardName(dense)).build();
+        }
         if (tier == Tier.BLAS && activation == null) {
             return code.add("// (batch, $L) x ($L, $L)^T$L -> (batch, $L)\n", in, out, in,
                             dense.bias() == null ? "" : " + (" + out + ")", out)
@@ -78,7 +81,8 @@ final class DenseWriter {
         }
         code.addStatement("$N.setAtIndex(FLOAT, at, z)", dense.output().name());
         if (activation != null) {
-            code.addStatement("$N.setAtIndex(FLOAT, at, $L)", activation.output().name(), apply((ActivationSpec) activation.spec()));
+            code.addStatement("$N.setAtIndex(FLOAT, at, $L)", activation.output().name(),
+                    apply((ActivationSpec) activation.spec(), "z"));
         }
         return code.endControlFlow().endControlFlow().build();
     }
@@ -94,8 +98,8 @@ final class DenseWriter {
             return backward(dense, activation, dense.tier());
         }
         return CodeBlock.builder()
-                .beginControlFlow("if (batch <= $L)", Planner.LOOPS_MAX_BATCH)
-                .add(backward(dense, activation, Tier.LOOPS))
+                .beginControlFlow("if (batch <= $L)", Planner.UNROLLED_MAX_BATCH)
+                .add(backward(dense, activation, Tier.UNROLLED))
                 .nextControlFlow("else")
                 .add(backward(dense, activation, Tier.BLAS))
                 .endControlFlow()
@@ -111,6 +115,9 @@ final class DenseWriter {
         String dx = dense.inputGradient().name();
         String dy = activation == null ? dense.outputGradient().name() : activation.outputGradient().name();
         CodeBlock.Builder code = CodeBlock.builder();
+        if (tier == Tier.UNROLLED) {
+            return code.addStatement("$N(batch)", UnrolledWriter.backwardName(dense)).build();
+        }
         if (tier == Tier.BLAS && activation == null) {
             return code.addStatement("$T.backward(blas, $N, 0, $N, 0, $N, 0, $N, 0, $L, $L, 0, batch, $L, $L)",
                     RuntimeTypes.DENSE_OPS, x, params, dense.outputGradient().name(), grads, biasOffset(dense),
@@ -218,16 +225,16 @@ final class DenseWriter {
         return ((ActivationSpec) activation.spec()).function().display();
     }
 
-    /** {@code f(z)}, written as the runtime's kernels compute it. */
-    private static CodeBlock apply(ActivationSpec activation) {
+    /** {@code f(z)} of the local {@code z}, written as the runtime's kernels compute it. */
+    static CodeBlock apply(ActivationSpec activation, String z) {
         String alpha = (float) activation.alpha() + "f";
         return switch (activation.function()) {
-            case IDENTITY -> CodeBlock.of("z");
-            case SIGMOID -> CodeBlock.of("$T.sigmoid(z)", RuntimeTypes.ACTIVATIONS);
-            case TANH -> CodeBlock.of("(float) Math.tanh(z)");
-            case RELU -> CodeBlock.of("Math.max(0f, z)");
-            case LEAKY_RELU -> CodeBlock.of("z > 0 ? z : $L * z", alpha);
-            case ELU -> CodeBlock.of("z > 0 ? z : $L * (float) Math.expm1(z)", alpha);
+            case IDENTITY -> CodeBlock.of("$L", z);
+            case SIGMOID -> CodeBlock.of("$T.sigmoid($L)", RuntimeTypes.ACTIVATIONS, z);
+            case TANH -> CodeBlock.of("(float) Math.tanh($L)", z);
+            case RELU -> CodeBlock.of("Math.max(0f, $L)", z);
+            case LEAKY_RELU -> CodeBlock.of("$L > 0 ? $L : $L * $L", z, z, alpha, z);
+            case ELU -> CodeBlock.of("$L > 0 ? $L : $L * (float) Math.expm1($L)", z, z, alpha, z);
             case SOFTMAX -> throw new IllegalArgumentException("softmax is row-wise and is never fused");
         };
     }

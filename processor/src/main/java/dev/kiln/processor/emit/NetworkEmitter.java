@@ -66,6 +66,12 @@ public final class NetworkEmitter {
                 .addMethod(loss())
                 .addMethod(backward())
                 .addMethods(members.gradientControls());
+        for (UnrolledWriter unrolled : passes.unrolled()) {
+            type.addMethod(unrolled.forward());
+            if (plan.loss() != null) {
+                type.addMethod(unrolled.backward());
+            }
+        }
         return JavaFile.builder(plan.packageName(), type.build())
                 .addStaticImport(RuntimeTypes.MEMORY, "FLOAT")
                 .indent("    ")
@@ -161,6 +167,9 @@ public final class NetworkEmitter {
                     .initializer("$T.slice(grads, $N, $L)", RuntimeTypes.MEMORY, layer.weight().constant(),
                             layer.parameterCount())
                     .build());
+        }
+        for (UnrolledWriter unrolled : passes.unrolled()) {
+            fields.addAll(unrolled.fields(plan.loss() != null));
         }
         TypeName floats = TypeName.get(float[].class);
         fields.add(FieldSpec.builder(floats, "output", Modifier.PRIVATE, Modifier.FINAL)

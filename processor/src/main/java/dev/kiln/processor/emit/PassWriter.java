@@ -4,10 +4,12 @@ import com.palantir.javapoet.CodeBlock;
 import dev.kiln.processor.model.LayerPlan;
 import dev.kiln.processor.model.LossPlan;
 import dev.kiln.processor.model.NetworkPlan;
+import dev.kiln.processor.model.Planner;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.Tier;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -78,6 +80,25 @@ final class PassWriter {
         return code.build();
     }
 
+    /**
+     * A writer for each Dense layer computed unrolled (on every batch, or on small ones), with the
+     * activation fused into it forward and, unless the loss absorbed it, backward.
+     */
+    List<UnrolledWriter> unrolled() {
+        List<UnrolledWriter> writers = new ArrayList<>();
+        List<LayerPlan> layers = plan.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerPlan layer = layers.get(i);
+            if (layer.tier() != Tier.UNROLLED && !layer.batchSwitch()) {
+                continue;
+            }
+            LayerPlan next = i + 1 < layers.size() && layers.get(i + 1).fused() ? layers.get(i + 1) : null;
+            LayerPlan derivative = next != null && next.outputGradient() != null ? next : null;
+            writers.add(new UnrolledWriter(layer, next, derivative));
+        }
+        return writers;
+    }
+
     /** A fused activation in its Dense layer's comment: {@code layer 2: ReLU(16)}. */
     private static String fusedTitle(LayerPlan activation) {
         return "layer " + activation.number() + ": " + activation.spec().describe(activation.inputSize());
@@ -86,8 +107,14 @@ final class PassWriter {
     /** How a Dense layer is computed, for its comment. */
     private static String tierComment(LayerPlan layer) {
         int weights = layer.inputSize() * layer.outputSize();
-        return String.format(java.util.Locale.ROOT, "%s (%,d weights)", layer.tier() == Tier.BLAS
-                ? "matrix products through the Blas backend" : "loops", weights);
+        String how = switch (layer.tier()) {
+            case BLAS -> "matrix products through the Blas backend";
+            case LOOPS -> "loops";
+            case UNROLLED -> layer.batchSwitch() ? "unrolled for batches up to " + Planner.UNROLLED_MAX_BATCH
+                    + ", else matrix products through the Blas backend" : "unrolled";
+            case AUTO -> throw new IllegalArgumentException("the planner resolves AUTO");
+        };
+        return String.format(java.util.Locale.ROOT, "%s (%,d weights)", how, weights);
     }
 
     // SOFTMAX_CROSS_ENTROPY absorbs layer 4 (softmax): it reads the logits and its gradient skips that layer

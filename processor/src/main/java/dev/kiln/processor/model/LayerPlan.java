@@ -21,13 +21,13 @@ import dev.kiln.spec.Tier;
  * @param bias           its bias, or null
  * @param tensors        the name of its parameters' slices ({@code <tensors>Params}, {@code <tensors>Grads}:
  *                       weight then bias, from the weight's offset), or null without parameters
- * @param tier           for a Dense layer, how it is computed ({@link Tier#LOOPS} or {@link Tier#BLAS},
- *                       never {@link Tier#AUTO}); null for other layers
- * @param fused          for an activation, whether it is computed in the loops of the Dense layer before
+ * @param tier           for a Dense layer, how it is computed ({@link Tier#UNROLLED}, {@link Tier#LOOPS}
+ *                       or {@link Tier#BLAS}, never {@link Tier#AUTO}); null for other layers
+ * @param fused          for an activation, whether it is computed in the code of the Dense layer before
  *                       it (forward, and backward unless the loss absorbs it)
- * @param batchSwitch    for a Dense layer of {@link Tier#LOOPS} that the planner chose, whether the
+ * @param batchSwitch    for a Dense layer of {@link Tier#UNROLLED} that the planner chose, whether the
  *                       generated code also has the {@link Tier#BLAS} path and takes it for batches
- *                       larger than {@link Planner#LOOPS_MAX_BATCH}
+ *                       larger than {@link Planner#UNROLLED_MAX_BATCH}
  */
 public record LayerPlan(
         int number,

@@ -110,16 +110,16 @@ public final class Planner {
             }
             LayerSpec layer = spec.layers().get(i);
             Tier tier = layer instanceof DenseSpec dense ? tier(dense, sizes.get(i), sizes.get(i + 1)) : null;
-            // an activation is fused into the loops of a LOOPS-tier Dense layer before it; after a product
-            // through Blas the runtime's own passes were measured faster (docs/decisions.md)
+            // an activation is fused into the code of an UNROLLED or LOOPS Dense layer before it; after a
+            // product through Blas the runtime's own passes were measured faster (docs/decisions.md)
             boolean fusedIntoDense = layer instanceof ActivationSpec activation
                     && activation.function() != Activation.SOFTMAX && i > 0
                     && spec.layers().get(i - 1) instanceof DenseSpec previous
-                    && tier(previous, sizes.get(i - 1), sizes.get(i)) == Tier.LOOPS;
+                    && fuses(tier(previous, sizes.get(i - 1), sizes.get(i)));
             layers.add(new LayerPlan(i + 1, layer, sizes.get(i), sizes.get(i + 1),
                     i == 0 ? input : outputs[i - 1], outputs[i], gradients[i],
                     i == 0 ? inputGradient : gradients[i - 1], weights[i], biases[i], tensors, tier, fusedIntoDense,
-                    tier == Tier.LOOPS && ((DenseSpec) layer).tier() == Tier.AUTO));
+                    tier == Tier.UNROLLED && ((DenseSpec) layer).tier() == Tier.AUTO));
         }
 
         LossPlan loss = null;
@@ -135,24 +135,27 @@ public final class Planner {
     }
 
     /**
-     * The largest Dense layer (inputs x outputs) computed in generated loops when its tier is
-     * {@link Tier#AUTO}, and then only for batches of at most {@link #LOOPS_MAX_BATCH}; larger layers and
-     * batches go through the {@code Blas} backend. Measured (TierBenchmark, a training step of one
-     * layer with ReLU): loops took 175 ns against 300 through Blas for 8 x 8 at batch 1, but lost from
-     * batch 4 on (571 against 428 ns) and at 16 x 16 from batch 2 on. See docs/decisions.md,
-     * "Planner tiers".
+     * The largest Dense layer (inputs x outputs) that the planner computes {@link Tier#UNROLLED} when its
+     * tier is {@link Tier#AUTO}, and then only for batches of at most {@link #UNROLLED_MAX_BATCH}; larger
+     * layers and batches go through the {@code Blas} backend. Measured with TierBenchmark (a training step
+     * of one layer with ReLU); see docs/decisions.md, "Planner tiers".
      */
-    public static final int LOOPS_MAX_WEIGHTS = 64;
+    public static final int UNROLLED_AUTO_MAX_WEIGHTS = 64;
 
-    /** The largest batch a {@link Tier#AUTO} layer computes in loops; see {@link #LOOPS_MAX_WEIGHTS}. */
-    public static final int LOOPS_MAX_BATCH = 2;
+    /** The largest batch a {@link Tier#AUTO} layer computes unrolled; see {@link #UNROLLED_AUTO_MAX_WEIGHTS}. */
+    public static final int UNROLLED_MAX_BATCH = 2;
 
     /** The tier a Dense layer is computed with: its own, or for {@link Tier#AUTO} by its size. */
     static Tier tier(DenseSpec dense, int in, int out) {
         if (dense.tier() != Tier.AUTO) {
             return dense.tier();
         }
-        return (long) in * out <= LOOPS_MAX_WEIGHTS ? Tier.LOOPS : Tier.BLAS;
+        return (long) in * out <= UNROLLED_AUTO_MAX_WEIGHTS ? Tier.UNROLLED : Tier.BLAS;
+    }
+
+    /** Whether a layer of {@code tier} computes the activation after it in its own code. */
+    static boolean fuses(Tier tier) {
+        return tier == Tier.LOOPS || tier == Tier.UNROLLED;
     }
 
     /** Lays out the one allocation: each run of floats after the previous one. */

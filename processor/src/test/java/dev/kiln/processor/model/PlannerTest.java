@@ -1,6 +1,7 @@
 package dev.kiln.processor.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.Loss;
 import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.Tier;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,37 @@ class PlannerTest {
 
     private static NetworkPlan plan(NetworkSpec spec, String... fields) {
         return Planner.plan(spec, List.of(fields), "p", "KilnIris", "Iris");
+    }
+
+    /** A network of one Dense layer {@code in -> out} with ReLU, of the given tier. */
+    private static NetworkPlan single(int in, int out, Tier tier) {
+        NetworkSpec spec = new NetworkSpec("Net", List.of(in), List.of(
+                new DenseSpec(out, true, Init.AUTO, 0.01, "Net.a", tier),
+                ActivationSpec.of(Activation.RELU, "Net.a")), Loss.MSE, 8);
+        return Planner.plan(spec, List.of("a", "a"), "p", "KilnNet", "Net");
+    }
+
+    @Test
+    void thePlannerUnrollsTheTiniestLayersAtSmallBatchesAndUsesBlasForTheRest() {
+        int largest = Planner.UNROLLED_AUTO_MAX_WEIGHTS;
+        LayerPlan tiny = single(largest, 1, Tier.AUTO).layers().get(0);
+        assertEquals(Tier.UNROLLED, tiny.tier());
+        assertTrue(tiny.batchSwitch(), "an AUTO layer also has the Blas path for larger batches");
+        assertTrue(single(largest, 1, Tier.AUTO).layers().get(1).fused(), "its activation is fused");
+        LayerPlan larger = single(largest + 1, 1, Tier.AUTO).layers().get(0);
+        assertEquals(Tier.BLAS, larger.tier());
+        assertFalse(larger.batchSwitch());
+        assertFalse(single(largest + 1, 1, Tier.AUTO).layers().get(1).fused());
+    }
+
+    @Test
+    void aLayerThatAsksForATierGetsItOnEveryBatch() {
+        for (Tier tier : List.of(Tier.UNROLLED, Tier.LOOPS, Tier.BLAS)) {
+            NetworkPlan plan = single(4, 4, tier);
+            assertEquals(tier, plan.layers().get(0).tier());
+            assertFalse(plan.layers().get(0).batchSwitch(), tier + " has no second path");
+            assertEquals(tier != Tier.BLAS, plan.layers().get(1).fused(), tier + " fuses its activation");
+        }
     }
 
     @Test

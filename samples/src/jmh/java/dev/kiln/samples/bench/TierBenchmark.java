@@ -22,19 +22,41 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Where the planner's threshold between its tiers belongs: one Dense layer of {@code n -> n} with ReLU
- * and squared error, compiled once in generated loops and once through the {@code Blas} backend, timed
- * for a training step (forward, loss, backward) at a batch of 1 and of 32. Run with
- * {@code ./kiln bench jmh Tier}; the planner computes a layer in loops up to
- * {@code Planner.LOOPS_MAX_WEIGHTS} weights.
+ * Where the planner's thresholds between its tiers belong: one Dense layer of {@code n -> n} with ReLU
+ * and squared error, compiled once per tier (unrolled, loops, through the {@code Blas} backend), timed
+ * for a training step (zero, forward, loss, backward) at several batch sizes. Run with
+ * {@code ./kiln bench jmh Tier}; the planner computes a layer unrolled up to
+ * {@code Planner.UNROLLED_AUTO_MAX_WEIGHTS} weights and {@code Planner.UNROLLED_MAX_BATCH} samples.
+ * Unrolled code exists up to {@code Tier.UNROLLED_MAX_WEIGHTS} weights (n = 11), so n = 16 compares
+ * the other two.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class TierBenchmark {
+
+    @Network(input = 4, loss = Loss.MSE, maxBatch = 32)
+    static class Unrolled4 {
+        @Dense(value = 4, tier = Tier.UNROLLED) @Relu Layer a;
+    }
+
+    @Network(input = 4, loss = Loss.MSE, maxBatch = 32)
+    static class Loops4 {
+        @Dense(value = 4, tier = Tier.LOOPS) @Relu Layer a;
+    }
+
+    @Network(input = 4, loss = Loss.MSE, maxBatch = 32)
+    static class Blas4 {
+        @Dense(value = 4, tier = Tier.BLAS) @Relu Layer a;
+    }
+
+    @Network(input = 8, loss = Loss.MSE, maxBatch = 32)
+    static class Unrolled8 {
+        @Dense(value = 8, tier = Tier.UNROLLED) @Relu Layer a;
+    }
 
     @Network(input = 8, loss = Loss.MSE, maxBatch = 32)
     static class Loops8 {
@@ -44,6 +66,21 @@ public class TierBenchmark {
     @Network(input = 8, loss = Loss.MSE, maxBatch = 32)
     static class Blas8 {
         @Dense(value = 8, tier = Tier.BLAS) @Relu Layer a;
+    }
+
+    @Network(input = 11, loss = Loss.MSE, maxBatch = 32)
+    static class Unrolled11 {
+        @Dense(value = 11, tier = Tier.UNROLLED) @Relu Layer a;
+    }
+
+    @Network(input = 11, loss = Loss.MSE, maxBatch = 32)
+    static class Loops11 {
+        @Dense(value = 11, tier = Tier.LOOPS) @Relu Layer a;
+    }
+
+    @Network(input = 11, loss = Loss.MSE, maxBatch = 32)
+    static class Blas11 {
+        @Dense(value = 11, tier = Tier.BLAS) @Relu Layer a;
     }
 
     @Network(input = 16, loss = Loss.MSE, maxBatch = 32)
@@ -56,36 +93,16 @@ public class TierBenchmark {
         @Dense(value = 16, tier = Tier.BLAS) @Relu Layer a;
     }
 
-    @Network(input = 32, loss = Loss.MSE, maxBatch = 32)
-    static class Loops32 {
-        @Dense(value = 32, tier = Tier.LOOPS) @Relu Layer a;
-    }
-
-    @Network(input = 32, loss = Loss.MSE, maxBatch = 32)
-    static class Blas32 {
-        @Dense(value = 32, tier = Tier.BLAS) @Relu Layer a;
-    }
-
-    @Network(input = 64, loss = Loss.MSE, maxBatch = 32)
-    static class Loops64 {
-        @Dense(value = 64, tier = Tier.LOOPS) @Relu Layer a;
-    }
-
-    @Network(input = 64, loss = Loss.MSE, maxBatch = 32)
-    static class Blas64 {
-        @Dense(value = 64, tier = Tier.BLAS) @Relu Layer a;
-    }
-
     /** The layer's width: n inputs, n outputs, n * n weights. */
-    @Param({"8", "16", "32", "64"})
+    @Param({"4", "8", "11", "16"})
     public int n;
 
-    /** {@code LOOPS} or {@code BLAS}. */
-    @Param({"LOOPS", "BLAS"})
+    /** {@code UNROLLED}, {@code LOOPS} or {@code BLAS}. */
+    @Param({"UNROLLED", "LOOPS", "BLAS"})
     public String tier;
 
     /** Samples per step. */
-    @Param({"1", "32"})
+    @Param({"1", "2", "4", "8", "32"})
     public int batch;
 
     private Model network;
@@ -95,13 +112,21 @@ public class TierBenchmark {
     /** Builds the network and a batch of random inputs and targets. */
     @Setup
     public void setUp() {
-        boolean loops = tier.equals("LOOPS");
-        network = switch (n) {
-            case 8 -> loops ? new KilnTierBenchmark_Loops8(1) : new KilnTierBenchmark_Blas8(1);
-            case 16 -> loops ? new KilnTierBenchmark_Loops16(1) : new KilnTierBenchmark_Blas16(1);
-            case 32 -> loops ? new KilnTierBenchmark_Loops32(1) : new KilnTierBenchmark_Blas32(1);
-            case 64 -> loops ? new KilnTierBenchmark_Loops64(1) : new KilnTierBenchmark_Blas64(1);
-            default -> throw new IllegalArgumentException("n = " + n + ": use 8, 16, 32 or 64");
+        network = switch (tier + n) {
+            case "UNROLLED4" -> new KilnTierBenchmark_Unrolled4(1);
+            case "LOOPS4" -> new KilnTierBenchmark_Loops4(1);
+            case "BLAS4" -> new KilnTierBenchmark_Blas4(1);
+            case "UNROLLED8" -> new KilnTierBenchmark_Unrolled8(1);
+            case "LOOPS8" -> new KilnTierBenchmark_Loops8(1);
+            case "BLAS8" -> new KilnTierBenchmark_Blas8(1);
+            case "UNROLLED11" -> new KilnTierBenchmark_Unrolled11(1);
+            case "LOOPS11" -> new KilnTierBenchmark_Loops11(1);
+            case "BLAS11" -> new KilnTierBenchmark_Blas11(1);
+            case "LOOPS16" -> new KilnTierBenchmark_Loops16(1);
+            case "BLAS16" -> new KilnTierBenchmark_Blas16(1);
+            // JMH runs every combination of the parameters; this one does not exist
+            case "UNROLLED16" -> throw new IllegalArgumentException("n = 16 has 256 weights, more than UNROLLED allows");
+            default -> throw new IllegalArgumentException(tier + " at n = " + n + ": use n = 4, 8, 11 or 16");
         };
         Rng rng = new Rng(n);
         input = new float[batch * n];
