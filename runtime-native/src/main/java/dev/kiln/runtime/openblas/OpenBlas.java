@@ -37,10 +37,13 @@ import java.lang.foreign.ValueLayout;
  * aligned to 4 bytes) before any downcall: a bad argument is an exception naming it, never a crashed JVM.
  * C must not overlap A or B (as in BLAS).
  *
- * <p><b>Threads.</b> {@value #THREADS_PROPERTY} sets OpenBLAS's thread count; without it, an
- * {@code OPENBLAS_NUM_THREADS} or {@code OMP_NUM_THREADS} in the environment is left to OpenBLAS, and
- * otherwise Kiln uses {@link #DEFAULT_THREADS} (one); {@link #setThreads(int)} changes it for the whole
- * process. Products may be called from several threads at once.
+ * <p><b>Threads.</b> OpenBLAS runs each product on one thread ({@link #DEFAULT_THREADS}), whatever
+ * {@code OPENBLAS_NUM_THREADS} or {@code OMP_NUM_THREADS} say: those say how many threads Kiln's products
+ * may use, and Kiln shares large products between threads itself, above this backend
+ * ({@code dev.kiln.runtime.blas.SplitBlas}, configured by {@code dev.kiln.runtime.blas.Blases}).
+ * {@value #THREADS_PROPERTY} sets OpenBLAS's own thread count instead, for comparisons;
+ * {@link #setThreads(int)} changes it for the whole process. Products may be called from several threads
+ * at once.
  */
 @AutoService(Blas.class)
 public final class OpenBlas implements Blas {
@@ -49,12 +52,9 @@ public final class OpenBlas implements Blas {
     public static final String NAME = "openblas";
 
     /**
-     * OpenBLAS's thread count when nothing says otherwise: one. Measured on this project's 2-core machine
-     * (docs/decisions.md, "Threads"): with OpenBLAS's default of one thread per core, training the
-     * Fashion-MNIST MLP was 4 % slower than with one thread, while large products (n = 512) and batched
-     * inference ran 1.5-1.9 times faster; one thread is never the slower choice for training, and the
-     * other core stays free for the application. Set {@value #THREADS_PROPERTY} or
-     * {@code OPENBLAS_NUM_THREADS} to use more.
+     * OpenBLAS's own thread count unless {@value #THREADS_PROPERTY} says otherwise: one. Kiln shares
+     * products between threads above the backend, only those large enough to gain from it; measured on
+     * this project's 2-core machine in docs/decisions.md, "Threads".
      */
     public static final int DEFAULT_THREADS = 1;
 
@@ -140,8 +140,7 @@ public final class OpenBlas implements Blas {
             return e;
         }
         try {
-            applyThreads(library, threadSetting(System.getProperty(THREADS_PROPERTY),
-                    System.getenv("OPENBLAS_NUM_THREADS"), System.getenv("OMP_NUM_THREADS")));
+            applyThreads(library, threadSetting(System.getProperty(THREADS_PROPERTY)));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, e.getMessage());
             return e;
@@ -157,18 +156,11 @@ public final class OpenBlas implements Blas {
     }
 
     /**
-     * The thread count to apply when the library loads: {@value #THREADS_PROPERTY} when set; else, when
-     * neither {@code OPENBLAS_NUM_THREADS} nor {@code OMP_NUM_THREADS} is set, {@value #DEFAULT_THREADS}
-     * (Kiln's default, see {@link #DEFAULT_THREADS}); else null, leaving the library's own setting.
+     * The thread count to apply when the library loads: {@value #THREADS_PROPERTY} when set, else
+     * {@value #DEFAULT_THREADS} (see {@link #DEFAULT_THREADS}).
      */
-    static String threadSetting(String property, String openblasEnvironment, String ompEnvironment) {
-        if (property != null && !property.isBlank()) {
-            return property;
-        }
-        if (openblasEnvironment == null && ompEnvironment == null) {
-            return String.valueOf(DEFAULT_THREADS);
-        }
-        return null;
+    static String threadSetting(String property) {
+        return property != null && !property.isBlank() ? property : String.valueOf(DEFAULT_THREADS);
     }
 
     /**

@@ -110,13 +110,10 @@ class OpenBlasServiceTest {
     }
 
     @Test
-    void oneThreadUnlessThePropertyOrTheEnvironmentSaysOtherwise() {
-        assertEquals("1", OpenBlas.threadSetting(null, null, null));
-        assertEquals("1", OpenBlas.threadSetting(" ", null, null));
-        assertEquals("2", OpenBlas.threadSetting("2", null, null));
-        assertEquals("2", OpenBlas.threadSetting("2", "1", "1"));
-        assertEquals(null, OpenBlas.threadSetting(null, "2", null));
-        assertEquals(null, OpenBlas.threadSetting(null, null, "2"));
+    void oneThreadUnlessThePropertySaysOtherwise() {
+        assertEquals("1", OpenBlas.threadSetting(null));
+        assertEquals("1", OpenBlas.threadSetting(" "));
+        assertEquals("2", OpenBlas.threadSetting("2"));
     }
 
     @Test

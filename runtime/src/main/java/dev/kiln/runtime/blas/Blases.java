@@ -32,6 +32,21 @@ public final class Blases {
     /** The environment variable that forces a backend by name when {@value #PROPERTY} is unset. */
     public static final String ENVIRONMENT_VARIABLE = "KILN_BLAS";
 
+    /** The system property that sets how many threads one matrix product may use, e.g. {@code -Dkiln.threads=2}. */
+    public static final String THREADS_PROPERTY = "kiln.threads";
+
+    /**
+     * The environment variables read, in order, when {@value #THREADS_PROPERTY} is unset: Kiln's own, then
+     * the ones that by convention say how many threads linear algebra may use.
+     */
+    public static final List<String> THREADS_VARIABLES = List.of("KILN_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS");
+
+    /**
+     * The fewest floating-point operations ({@code 2 m n k}) of a product that {@link SplitBlas} shares
+     * between threads; smaller ones run on the calling thread. Measured: docs/decisions.md, "Threads".
+     */
+    public static final long SPLIT_MIN_FLOPS = 2_000_000;
+
     private static final System.Logger LOG = System.getLogger(Blases.class.getName());
 
     private static volatile Blas chosen;
@@ -68,12 +83,54 @@ public final class Blases {
         Blas blas = requested != null && requested.strip().equals(JavaBlas.NAME)
                 ? new JavaBlas()
                 : select(requested, discover(failures), failures);
+        int threads = threads(System.getProperty(THREADS_PROPERTY),
+                THREADS_VARIABLES.stream().map(System::getenv).toList());
+        if (threads > 1) {
+            blas = new SplitBlas(blas, threads, SPLIT_MIN_FLOPS);
+        }
         LOG.log(System.Logger.Level.INFO, "Kiln BLAS backend: " + describe(blas));
         return blas;
     }
 
+    /**
+     * The threads one product may use: the first of {@code property} and {@code variables} (the values of
+     * {@link #THREADS_VARIABLES}, null when unset) that is set, else 1.
+     *
+     * @throws IllegalStateException naming the setting when the value is not a positive whole number
+     */
+    static int threads(String property, List<String> variables) {
+        List<String> names = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        names.add(THREADS_PROPERTY);
+        values.add(property);
+        names.addAll(THREADS_VARIABLES);
+        values.addAll(variables);
+        for (int i = 0; i < values.size(); i++) {
+            String value = values.get(i);
+            if (value == null || value.isBlank()) {
+                continue;
+            }
+            int threads;
+            try {
+                threads = Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                threads = 0;
+            }
+            if (threads < 1) {
+                throw new IllegalStateException(names.get(i) + " = '" + value
+                        + "' is not a positive whole number of threads; e.g. " + names.get(i) + "=2");
+            }
+            return threads;
+        }
+        return 1;
+    }
+
     /** A backend's name for the log; for {@link JavaBlas}, with its kernel. */
     static String describe(Blas blas) {
+        if (blas instanceof SplitBlas split) {
+            return describe(split.inner()) + ", " + split.threads() + " threads (products of at least "
+                    + split.minFlops() / 1_000_000.0 + " MFLOP shared)";
+        }
         if (!(blas instanceof JavaBlas java)) {
             return blas.name();
         }

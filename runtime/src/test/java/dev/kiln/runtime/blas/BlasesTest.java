@@ -81,4 +81,28 @@ class BlasesTest {
         assertEquals("Kiln BLAS backend 'openblas' (from kiln.blas or KILN_BLAS) is not available; available: java;"
                 + " backends that failed to load: libopenblas.so.0: cannot open shared object file", e.getMessage());
     }
+
+    @Test
+    void theThreadCountComesFromThePropertyThenTheEnvironmentThenIsOne() {
+        assertEquals(1, Blases.threads(null, java.util.Arrays.asList(null, null, null)));
+        assertEquals(2, Blases.threads(" 2 ", java.util.Arrays.asList("3", "4", "5")));
+        assertEquals(3, Blases.threads("", java.util.Arrays.asList("3", "4", "5")));
+        assertEquals(4, Blases.threads(null, java.util.Arrays.asList(null, "4", "5")));
+        assertEquals(5, Blases.threads(null, java.util.Arrays.asList(null, " ", "5")));
+    }
+
+    @Test
+    void aThreadCountThatIsNotAPositiveNumberIsAnErrorNamingTheSetting() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Blases.threads(null, java.util.Arrays.asList(null, "two", null)));
+        assertEquals("OPENBLAS_NUM_THREADS = 'two' is not a positive whole number of threads; "
+                + "e.g. OPENBLAS_NUM_THREADS=2", e.getMessage());
+        assertThrows(IllegalStateException.class, () -> Blases.threads("0", java.util.Arrays.asList(null, null, null)));
+    }
+
+    @Test
+    void theLogNamesTheSplittingAndItsInnerBackend() {
+        SplitBlas split = new SplitBlas(OPENBLAS, 2, 2_000_000);
+        assertEquals("openblas, 2 threads (products of at least 2.0 MFLOP shared)", Blases.describe(split));
+    }
 }

@@ -5,8 +5,10 @@ import dev.kiln.runtime.Rng;
 import dev.kiln.runtime.blas.Blas;
 import dev.kiln.runtime.blas.Blases;
 import dev.kiln.runtime.blas.JavaBlas;
+import dev.kiln.runtime.blas.SplitBlas;
 import dev.kiln.runtime.data.Batches;
 import dev.kiln.runtime.data.Dataset;
+import dev.kiln.runtime.openblas.OpenBlas;
 import dev.kiln.runtime.optim.Adam;
 import dev.kiln.runtime.train.Evaluation;
 import dev.kiln.samples.fashion.FashionMnist;
@@ -72,7 +74,7 @@ public final class Workloads {
     static final double PROBE_SECONDS = 0.4;
 
     static final List<String> THREAD_VARIABLES = List.of("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
-            "MKL_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "KILN_BLAS");
+            "MKL_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "KILN_BLAS", "KILN_THREADS");
 
     static final String USAGE = """
             usage: ./kiln bench [--workloads W1,W4,W5] [--data DIR] [--epochs E] [--repeat R]
@@ -493,7 +495,21 @@ public final class Workloads {
     // ---------------------------------------------------------------------------------------------- W5
 
     static Map<String, Object> w5(int[] sizes, int repeat, Blas chosen) {
-        List<Blas> backends = chosen instanceof JavaBlas ? List.of(chosen) : List.of(chosen, new JavaBlas());
+        // with several threads: Kiln's sharing of each product (the chosen backend), the library's own
+        // threads (as W5 defines it, openblas_set_num_threads), and the Java kernels both ways
+        List<Blas> backends = new ArrayList<>();
+        backends.add(chosen);
+        if (chosen instanceof SplitBlas split) {
+            if (split.inner() instanceof OpenBlas library) {
+                backends.add(new LibraryThreads(library, split.threads()));
+            }
+            if (!(split.inner() instanceof JavaBlas)) {
+                backends.add(new SplitBlas(new JavaBlas(), split.threads(), split.minFlops()));
+            }
+            backends.add(new JavaBlas());
+        } else if (!(chosen instanceof JavaBlas)) {
+            backends.add(new JavaBlas());
+        }
         progress("W5: sgemm n = %s, backends %s, %d run(s)", Arrays.toString(sizes),
                 backends.stream().map(Blas::name).toList(), repeat);
         // runs[backend][size], interleaved: each run measures every size on every backend in turn
@@ -544,6 +560,40 @@ public final class Workloads {
         result.put("definition", definition);
         result.put("sizes", table);
         return result;
+    }
+
+    /**
+     * OpenBLAS with its own threads: sets the library's thread count for each product and back to one
+     * after it (the count is process-wide), which costs nothing measurable beside a W5 product.
+     */
+    record LibraryThreads(OpenBlas library, int threads) implements Blas {
+        @Override
+        public String name() {
+            return library.name() + " (its own " + threads + " threads)";
+        }
+
+        @Override
+        public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset,
+                          int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
+            library.setThreads(threads);
+            try {
+                library.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            } finally {
+                library.setThreads(1);
+            }
+        }
+
+        @Override
+        public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a,
+                          long aOffset, int lda, MemorySegment b, long bOffset, int ldb, float beta, MemorySegment c,
+                          long cOffset, int ldc) {
+            library.setThreads(threads);
+            try {
+                library.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            } finally {
+                library.setThreads(1);
+            }
+        }
     }
 
     /** One W5 measurement of {@code blas} at size {@code n}. */
@@ -661,9 +711,7 @@ public final class Workloads {
                 }
             }
         }
-        if (blas instanceof JavaBlas) {
-            threads.put("note", "the java backend computes on the calling thread only");
-        }
+        threads.put("kiln", blas instanceof SplitBlas split ? split.threads() : 1);
         run.put("threads", threads);
         Map<String, Object> given = new LinkedHashMap<>();
         given.put("workloads", List.copyOf(options.workloads()));
