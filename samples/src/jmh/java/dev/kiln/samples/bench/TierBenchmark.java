@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * for a training step (zero, forward, loss, backward) at several batch sizes. Run with
  * {@code ./kiln bench jmh Tier}; the planner computes a layer unrolled up to
  * {@code Planner.UNROLLED_AUTO_MAX_WEIGHTS} weights and {@code Planner.UNROLLED_MAX_BATCH} samples.
- * Unrolled code exists up to {@code Tier.UNROLLED_MAX_WEIGHTS} weights (n = 11), so n = 16 compares
+ * Unrolled code exists up to {@code Tier.UNROLLED_MAX_WEIGHTS} weights (n = 9), so n = 16 compares
  * the other two.
  */
 @State(Scope.Thread)
@@ -68,19 +68,19 @@ public class TierBenchmark {
         @Dense(value = 8, tier = Tier.BLAS) @Relu Layer a;
     }
 
-    @Network(input = 11, loss = Loss.MSE, maxBatch = 32)
-    static class Unrolled11 {
-        @Dense(value = 11, tier = Tier.UNROLLED) @Relu Layer a;
+    @Network(input = 9, loss = Loss.MSE, maxBatch = 32)
+    static class Unrolled9 {
+        @Dense(value = 9, tier = Tier.UNROLLED) @Relu Layer a;
     }
 
-    @Network(input = 11, loss = Loss.MSE, maxBatch = 32)
-    static class Loops11 {
-        @Dense(value = 11, tier = Tier.LOOPS) @Relu Layer a;
+    @Network(input = 9, loss = Loss.MSE, maxBatch = 32)
+    static class Loops9 {
+        @Dense(value = 9, tier = Tier.LOOPS) @Relu Layer a;
     }
 
-    @Network(input = 11, loss = Loss.MSE, maxBatch = 32)
-    static class Blas11 {
-        @Dense(value = 11, tier = Tier.BLAS) @Relu Layer a;
+    @Network(input = 9, loss = Loss.MSE, maxBatch = 32)
+    static class Blas9 {
+        @Dense(value = 9, tier = Tier.BLAS) @Relu Layer a;
     }
 
     @Network(input = 16, loss = Loss.MSE, maxBatch = 32)
@@ -94,7 +94,7 @@ public class TierBenchmark {
     }
 
     /** The layer's width: n inputs, n outputs, n * n weights. */
-    @Param({"4", "8", "11", "16"})
+    @Param({"4", "8", "9", "16"})
     public int n;
 
     /** {@code UNROLLED}, {@code LOOPS} or {@code BLAS}. */
@@ -119,14 +119,14 @@ public class TierBenchmark {
             case "UNROLLED8" -> new KilnTierBenchmark_Unrolled8(1);
             case "LOOPS8" -> new KilnTierBenchmark_Loops8(1);
             case "BLAS8" -> new KilnTierBenchmark_Blas8(1);
-            case "UNROLLED11" -> new KilnTierBenchmark_Unrolled11(1);
-            case "LOOPS11" -> new KilnTierBenchmark_Loops11(1);
-            case "BLAS11" -> new KilnTierBenchmark_Blas11(1);
+            case "UNROLLED9" -> new KilnTierBenchmark_Unrolled9(1);
+            case "LOOPS9" -> new KilnTierBenchmark_Loops9(1);
+            case "BLAS9" -> new KilnTierBenchmark_Blas9(1);
             case "LOOPS16" -> new KilnTierBenchmark_Loops16(1);
             case "BLAS16" -> new KilnTierBenchmark_Blas16(1);
             // JMH runs every combination of the parameters; this one does not exist
             case "UNROLLED16" -> throw new IllegalArgumentException("n = 16 has 256 weights, more than UNROLLED allows");
-            default -> throw new IllegalArgumentException(tier + " at n = " + n + ": use n = 4, 8, 11 or 16");
+            default -> throw new IllegalArgumentException(tier + " at n = " + n + ": use n = 4, 8, 9 or 16");
         };
         Rng rng = new Rng(n);
         input = new float[batch * n];
