@@ -1,21 +1,27 @@
 package dev.kiln.runtime.optim;
 
-import static dev.kiln.runtime.Memory.FLOAT;
-
-import dev.kiln.runtime.Memory;
 import java.lang.foreign.MemorySegment;
+import java.util.Map;
 
 /**
  * Adam (Kingma and Ba, 2015) with bias correction, as PyTorch's {@code torch.optim.Adam} (no weight
- * decay, no AMSGrad). At step {@code t = 1, 2, ...}:
+ * decay, no AMSGrad). At step {@code t = 1, 2, ...}, {@code g} the gradient:
  * <pre>{@code
  * m = beta1 * m + (1 - beta1) * g
  * v = beta2 * v + (1 - beta2) * g^2
  * p = p - learningRate / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + epsilon)
  * }</pre>
+ * Defaults (PyTorch's): learning rate 0.001, betas 0.9 and 0.999, epsilon 1e-8. For weight decay use
+ * {@link AdamW}.
+ *
+ * <p>State ({@link #state()}), in this order: {@code step}, {@code t} (one value; a float, which stops
+ * counting at 2^24 = 16,777,216 steps, as PyTorch's float step does); {@code exp_avg}, {@code m}, and
+ * {@code exp_avg_sq}, {@code v}, one value per parameter.
  */
 public final class Adam implements Optimizer {
 
+    /** PyTorch's default learning rate. */
+    public static final float DEFAULT_LEARNING_RATE = 1e-3f;
     /** The default decay of the first-moment estimate. */
     public static final float DEFAULT_BETA1 = 0.9f;
     /** The default decay of the second-moment estimate. */
@@ -26,10 +32,13 @@ public final class Adam implements Optimizer {
     private final float beta1;
     private final float beta2;
     private final float epsilon;
+    private final AdamMoments moments = new AdamMoments();
     private float learningRate;
-    private MemorySegment firstMoment;
-    private MemorySegment secondMoment;
-    private int steps;
+
+    /** Adam with every default: learning rate 0.001, betas 0.9 and 0.999, epsilon 1e-8. */
+    public Adam() {
+        this(DEFAULT_LEARNING_RATE);
+    }
 
     /**
      * Adam with the usual defaults: betas 0.9 and 0.999, epsilon 1e-8.
@@ -55,29 +64,7 @@ public final class Adam implements Optimizer {
 
     @Override
     public void step(MemorySegment parameters, MemorySegment gradients) {
-        long count = Arguments.stepSegments(parameters, gradients,
-                firstMoment == null ? -1 : Memory.floats(firstMoment));
-        if (firstMoment == null) {
-            firstMoment = Memory.allocate(count);
-            secondMoment = Memory.allocate(count);
-        }
-        steps++;
-        float stepSize = (float) (learningRate / (1 - Math.pow(beta1, steps)));
-        float correction2 = (float) Math.sqrt(1 - Math.pow(beta2, steps));
-        if (Arguments.vectorizable(parameters, gradients)) {
-            VectorUpdates.adam(parameters, gradients, firstMoment, secondMoment, beta1, beta2, epsilon, stepSize,
-                    correction2, count);
-            return;
-        }
-        for (long j = 0; j < count; j++) {
-            float g = gradients.getAtIndex(FLOAT, j);
-            float m = beta1 * firstMoment.getAtIndex(FLOAT, j) + (1 - beta1) * g;
-            float v = beta2 * secondMoment.getAtIndex(FLOAT, j) + (1 - beta2) * g * g;
-            firstMoment.setAtIndex(FLOAT, j, m);
-            secondMoment.setAtIndex(FLOAT, j, v);
-            float denominator = (float) Math.sqrt(v) / correction2 + epsilon;
-            parameters.setAtIndex(FLOAT, j, parameters.getAtIndex(FLOAT, j) - stepSize * m / denominator);
-        }
+        moments.step(parameters, gradients, learningRate, beta1, beta2, epsilon, 1f);
     }
 
     @Override
@@ -88,5 +75,34 @@ public final class Adam implements Optimizer {
     @Override
     public void setLearningRate(float learningRate) {
         this.learningRate = Arguments.positive("learningRate", learningRate);
+    }
+
+    /** {@code Adam}. */
+    @Override
+    public String kind() {
+        return "Adam";
+    }
+
+    /** {@code learningRate}, {@code beta1}, {@code beta2}, {@code epsilon}. */
+    @Override
+    public Map<String, String> hyperparameters() {
+        return Hyperparameters.learningRate(learningRate).add("beta1", beta1).add("beta2", beta2)
+                .add("epsilon", epsilon).done();
+    }
+
+    /** {@code step}, {@code exp_avg}, {@code exp_avg_sq} after the first step; else nothing. */
+    @Override
+    public Map<String, float[]> state() {
+        return moments.state();
+    }
+
+    @Override
+    public void restoreState(Map<String, float[]> state, long parameterCount) {
+        moments.restore(kind(), state, parameterCount);
+    }
+
+    @Override
+    public String toString() {
+        return Hyperparameters.describe(this);
     }
 }

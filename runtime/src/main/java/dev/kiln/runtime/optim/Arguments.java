@@ -19,6 +19,14 @@ final class Arguments {
         return value;
     }
 
+    /** {@code value}, if zero or positive, and finite. */
+    static float nonNegative(String name, float value) {
+        if (!(value >= 0) || Float.isInfinite(value)) {
+            throw new IllegalArgumentException(name + " = " + value + " must be zero or positive, and finite");
+        }
+        return value;
+    }
+
     /** {@code value}, if in {@code [0, 1)}. */
     static float fraction(String name, float value) {
         if (!(value >= 0 && value < 1)) {

@@ -13,9 +13,12 @@ import java.util.Locale;
  * @param accuracy           the fraction of training samples classified correctly during the epoch
  * @param validationLoss     the mean loss on the validation set after the epoch
  * @param validationAccuracy the accuracy on the validation set after the epoch
+ * @param learningRate       the optimizer's learning rate at the epoch's first step: the epoch's rate
+ *                           under a per-epoch schedule or none, where a per-step schedule started it
+ *                           ({@link #format()} leaves it out)
  */
 public record EpochStats(int epoch, int epochs, double loss, double accuracy, double validationLoss,
-                         double validationAccuracy) {
+                         double validationAccuracy, double learningRate) {
 
     /** Whether the validation measures were taken. */
     public boolean hasValidation() {

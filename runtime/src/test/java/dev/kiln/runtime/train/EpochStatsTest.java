@@ -14,7 +14,7 @@ class EpochStatsTest {
 
     @Test
     void formatsEveryMeasure() {
-        EpochStats stats = new EpochStats(12, 100, 0.43118, 0.885714, 0.50123, 0.844444);
+        EpochStats stats = new EpochStats(12, 100, 0.43118, 0.885714, 0.50123, 0.844444, 0.01);
 
         assertEquals("epoch  12/100  loss 0.4312  acc 0.8857  val_loss 0.5012  val_acc 0.8444", stats.format());
         assertTrue(stats.hasValidation());
@@ -22,7 +22,7 @@ class EpochStatsTest {
 
     @Test
     void omitsMeasuresNotTaken() {
-        EpochStats stats = new EpochStats(3, 9, 1.5, Double.NaN, Double.NaN, Double.NaN);
+        EpochStats stats = new EpochStats(3, 9, 1.5, Double.NaN, Double.NaN, Double.NaN, 0.1);
 
         assertEquals("epoch 3/9  loss 1.5000", stats.format());
         assertFalse(stats.hasValidation());
@@ -33,8 +33,8 @@ class EpochStatsTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         TrainingListener listener = TrainingListener.printing(new PrintStream(bytes, true, StandardCharsets.UTF_8));
 
-        listener.onEpoch(new EpochStats(1, 2, 0.5, 0.25, Double.NaN, Double.NaN));
-        listener.onEpoch(new EpochStats(2, 2, 0.25, 0.5, Double.NaN, Double.NaN));
+        listener.onEpoch(new EpochStats(1, 2, 0.5, 0.25, Double.NaN, Double.NaN, 0.1));
+        listener.onEpoch(new EpochStats(2, 2, 0.25, 0.5, Double.NaN, Double.NaN, 0.1));
 
         assertEquals("epoch 1/2  loss 0.5000  acc 0.2500" + System.lineSeparator()
                 + "epoch 2/2  loss 0.2500  acc 0.5000" + System.lineSeparator(),
