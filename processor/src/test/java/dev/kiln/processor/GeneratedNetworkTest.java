@@ -152,6 +152,12 @@ class GeneratedNetworkTest {
                 @Dense(value = 2, tier = Tier.UNROLLED) @Sigmoid Layer out;
             }
 
+            @Network(input = 8, loss = Loss.SOFTMAX_CROSS_ENTROPY, maxBatch = 24)
+            class Switching {
+                @Dense(12) @Tanh Layer a;
+                @Dense(value = 3, bias = false) @Softmax Layer out;
+            }
+
             @Network(input = 8, loss = Loss.MSE, maxBatch = 4)
             class WidestUnrolled {
                 @Dense(value = 12, tier = Tier.UNROLLED) @Elu Layer a;
@@ -170,7 +176,7 @@ class GeneratedNetworkTest {
     static Stream<String> trainable() {
         return Stream.of("Logits", "FusedSoftmax", "FusedSigmoid", "BinaryLogits", "Regression", "SoftmaxOnly",
                 "LogitsBlas", "FusedSoftmaxBlas", "FusedSigmoidBlas", "MixedTiers", "LogitsLoops",
-                "FusedSoftmaxLoops", "LogitsUnrolled", "FusedSoftmaxUnrolled", "FusedSigmoidUnrolled", "WidestUnrolled");
+                "FusedSoftmaxLoops", "LogitsUnrolled", "FusedSoftmaxUnrolled", "FusedSigmoidUnrolled", "WidestUnrolled", "Switching");
     }
 
     private static Model model(String name) {
@@ -178,11 +184,13 @@ class GeneratedNetworkTest {
     }
 
     /**
-     * Every trainable network at a batch of 2, which the planner computes unrolled in small layers, and
-     * of 3, which it computes through Blas (see {@code Planner.UNROLLED_MAX_BATCH}).
+     * Every trainable network at batches of 2 and 3; and {@code Switching}, whose first layer (96 weights)
+     * the planner computes unrolled up to a batch of 10 and through Blas beyond, at 10 and 11 (see
+     * {@code Planner.unrolledMaxBatch}).
      */
     static Stream<Arguments> trainableAndBatches() {
-        return trainable().flatMap(name -> Stream.of(Arguments.of(name, 2), Arguments.of(name, 3)));
+        return Stream.concat(trainable().flatMap(name -> Stream.of(Arguments.of(name, 2), Arguments.of(name, 3))),
+                Stream.of(Arguments.of("Switching", 10), Arguments.of("Switching", 11)));
     }
 
     @ParameterizedTest

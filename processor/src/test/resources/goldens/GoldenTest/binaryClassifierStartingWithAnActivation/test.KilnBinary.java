@@ -11,7 +11,6 @@ import dev.kiln.runtime.blas.Blas;
 import dev.kiln.runtime.blas.Blases;
 import dev.kiln.runtime.init.Initializers;
 import dev.kiln.runtime.ops.Activations;
-import dev.kiln.runtime.ops.DenseOps;
 import dev.kiln.runtime.ops.Losses;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
@@ -257,21 +256,8 @@ public final class KilnBinary implements Model {
         this.lossReady = false;
         // layer 1: Sigmoid(2), from Binary.squash
         Activations.sigmoidForward(x, 0, out1, 0, batch * 2);
-        // layer 2: Dense(2 -> 1), from Binary.out, and layer 3: Sigmoid(1); unrolled for batches up to 2, else matrix products through the Blas backend (2 weights)
-        if (batch <= 2) {
-            outForward(batch);
-        } else {
-            // (batch, 2) x (1, 2)^T -> (batch, 1), then the bias and sigmoid in one pass
-            blas.sgemm(false, true, batch, 1, 2, 1f, out1, 0, 2, outParams, 0, 2, 0f, out2, 0, 1);
-            for (int s = 0; s < batch; s++) {
-                for (int o = 0; o < 1; o++) {
-                    long at = s * 1L + o;
-                    float z = out2.getAtIndex(FLOAT, at) + outParams.getAtIndex(FLOAT, 2 + o);
-                    out2.setAtIndex(FLOAT, at, z);
-                    out3.setAtIndex(FLOAT, at, Activations.sigmoid(z));
-                }
-            }
-        }
+        // layer 2: Dense(2 -> 1), from Binary.out, and layer 3: Sigmoid(1); unrolled (2 weights)
+        outForward(batch);
         Memory.copy(out3, 0, output, 0, batch * OUTPUT_SIZE);
         return output;
     }
@@ -296,11 +282,7 @@ public final class KilnBinary implements Model {
         }
         lossReady = false;
         // layer 2: Dense(2 -> 1), from Binary.out
-        if (batch <= 2) {
-            outBackward(batch);
-        } else {
-            DenseOps.backward(blas, out1, 0, outParams, 0, dOut2, 0, outGrads, 0, 2, dOut1, 0, batch, 2, 1);
-        }
+        outBackward(batch);
         // layer 1: Sigmoid(2), from Binary.squash
         if (inputGradientEnabled) {
             Activations.sigmoidBackward(x, 0, out1, 0, dOut1, 0, dx, 0, batch * 2);

@@ -304,8 +304,8 @@ public final class KilnIris implements Model {
         Memory.copy(input, offset, x, 0, batch * INPUT_SIZE);
         this.batch = batch;
         this.lossReady = false;
-        // layer 1: Dense(4 -> 16), from Iris.hidden, and layer 2: ReLU(16); unrolled for batches up to 2, else matrix products through the Blas backend (64 weights)
-        if (batch <= 2) {
+        // layer 1: Dense(4 -> 16), from Iris.hidden, and layer 2: ReLU(16); unrolled for batches up to 16, else matrix products through the Blas backend (64 weights)
+        if (batch <= 16) {
             hiddenForward(batch);
         } else {
             // (batch, 4) x (16, 4)^T -> (batch, 16), then the bias and ReLU in one pass
@@ -319,8 +319,8 @@ public final class KilnIris implements Model {
                 }
             }
         }
-        // layer 3: Dense(16 -> 3), from Iris.out; unrolled for batches up to 2, else matrix products through the Blas backend (48 weights)
-        if (batch <= 2) {
+        // layer 3: Dense(16 -> 3), from Iris.out; unrolled for batches up to 21, else matrix products through the Blas backend (48 weights)
+        if (batch <= 21) {
             outForward(batch);
         } else {
             // (batch, 16) x (3, 16)^T + (3) -> (batch, 3)
@@ -349,13 +349,13 @@ public final class KilnIris implements Model {
         }
         lossReady = false;
         // layer 3: Dense(16 -> 3), from Iris.out
-        if (batch <= 2) {
+        if (batch <= 21) {
             outBackward(batch);
         } else {
             DenseOps.backward(blas, out2, 0, outParams, 0, dOut3, 0, outGrads, 0, 48, dOut2, 0, batch, 16, 3);
         }
         // layer 1: Dense(4 -> 16), from Iris.hidden, and layer 2: ReLU(16)
-        if (batch <= 2) {
+        if (batch <= 16) {
             hiddenBackward(batch);
         } else {
             // ReLU's derivative and the bias gradient in one pass, then the products

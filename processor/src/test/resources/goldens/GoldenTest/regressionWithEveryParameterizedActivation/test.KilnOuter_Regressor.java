@@ -10,7 +10,6 @@ import dev.kiln.runtime.Rng;
 import dev.kiln.runtime.blas.Blas;
 import dev.kiln.runtime.blas.Blases;
 import dev.kiln.runtime.init.Initializers;
-import dev.kiln.runtime.ops.DenseOps;
 import dev.kiln.runtime.ops.Losses;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
@@ -376,43 +375,12 @@ public final class KilnOuter_Regressor implements Model {
         Memory.copy(input, offset, x, 0, batch * INPUT_SIZE);
         this.batch = batch;
         this.lossReady = false;
-        // layer 1: Dense(3 -> 5), from Outer.Regressor.first, and layer 2: LeakyReLU(5, alpha=0.2); unrolled for batches up to 2, else matrix products through the Blas backend (15 weights)
-        if (batch <= 2) {
-            firstForward(batch);
-        } else {
-            // (batch, 3) x (5, 3)^T -> (batch, 5), then the bias and leaky ReLU in one pass
-            blas.sgemm(false, true, batch, 5, 3, 1f, x, 0, 3, firstParams, 0, 3, 0f, out1, 0, 5);
-            for (int s = 0; s < batch; s++) {
-                for (int o = 0; o < 5; o++) {
-                    long at = s * 5L + o;
-                    float z = out1.getAtIndex(FLOAT, at) + firstParams.getAtIndex(FLOAT, 15 + o);
-                    out1.setAtIndex(FLOAT, at, z);
-                    out2.setAtIndex(FLOAT, at, z > 0 ? z : 0.2f * z);
-                }
-            }
-        }
-        // layer 3: Dense(5 -> 5), from Outer.Regressor.second, and layer 4: ELU(5, alpha=0.5); unrolled for batches up to 2, else matrix products through the Blas backend (25 weights)
-        if (batch <= 2) {
-            secondForward(batch);
-        } else {
-            // (batch, 5) x (5, 5)^T -> (batch, 5), then the bias and ELU in one pass
-            blas.sgemm(false, true, batch, 5, 5, 1f, out2, 0, 5, secondParams, 0, 5, 0f, out3, 0, 5);
-            for (int s = 0; s < batch; s++) {
-                for (int o = 0; o < 5; o++) {
-                    long at = s * 5L + o;
-                    float z = out3.getAtIndex(FLOAT, at) + secondParams.getAtIndex(FLOAT, 25 + o);
-                    out3.setAtIndex(FLOAT, at, z);
-                    out4.setAtIndex(FLOAT, at, z > 0 ? z : 0.5f * (float) Math.expm1(z));
-                }
-            }
-        }
-        // layer 5: Dense(5 -> 1), from Outer.Regressor.value; unrolled for batches up to 2, else matrix products through the Blas backend (5 weights)
-        if (batch <= 2) {
-            valueForward(batch);
-        } else {
-            // (batch, 5) x (1, 5)^T + (1) -> (batch, 1)
-            DenseOps.forward(blas, out4, 0, valueParams, 0, 5, out5, 0, batch, 5, 1);
-        }
+        // layer 1: Dense(3 -> 5), from Outer.Regressor.first, and layer 2: LeakyReLU(5, alpha=0.2); unrolled (15 weights)
+        firstForward(batch);
+        // layer 3: Dense(5 -> 5), from Outer.Regressor.second, and layer 4: ELU(5, alpha=0.5); unrolled (25 weights)
+        secondForward(batch);
+        // layer 5: Dense(5 -> 1), from Outer.Regressor.value; unrolled (5 weights)
+        valueForward(batch);
         Memory.copy(out5, 0, output, 0, batch * OUTPUT_SIZE);
         return output;
     }
@@ -436,51 +404,11 @@ public final class KilnOuter_Regressor implements Model {
         }
         lossReady = false;
         // layer 5: Dense(5 -> 1), from Outer.Regressor.value
-        if (batch <= 2) {
-            valueBackward(batch);
-        } else {
-            DenseOps.backward(blas, out4, 0, valueParams, 0, dOut5, 0, valueGrads, 0, 5, dOut4, 0, batch, 5, 1);
-        }
+        valueBackward(batch);
         // layer 3: Dense(5 -> 5), from Outer.Regressor.second, and layer 4: ELU(5, alpha=0.5)
-        if (batch <= 2) {
-            secondBackward(batch);
-        } else {
-            // ELU's derivative and the bias gradient in one pass, then the products
-            for (int s = 0; s < batch; s++) {
-                for (int o = 0; o < 5; o++) {
-                    long at = s * 5L + o;
-                    float g = dOut4.getAtIndex(FLOAT, at);
-                    float dz = out3.getAtIndex(FLOAT, at) > 0 ? g : (out4.getAtIndex(FLOAT, at) + 0.5f) * g;
-                    dOut3.setAtIndex(FLOAT, at, dz);
-                    secondGrads.setAtIndex(FLOAT, 25 + o, secondGrads.getAtIndex(FLOAT, 25 + o) + dz);
-                }
-            }
-            // dW += dz^T x: (5, batch) x (batch, 5)
-            blas.sgemm(true, false, 5, 5, batch, 1f, dOut3, 0, 5, out2, 0, 5, 1f, secondGrads, 0, 5);
-            // dx = dz W: (batch, 5) x (5, 5)
-            blas.sgemm(false, false, batch, 5, 5, 1f, dOut3, 0, 5, secondParams, 0, 5, 0f, dOut2, 0, 5);
-        }
+        secondBackward(batch);
         // layer 1: Dense(3 -> 5), from Outer.Regressor.first, and layer 2: LeakyReLU(5, alpha=0.2)
-        if (batch <= 2) {
-            firstBackward(batch);
-        } else {
-            // leaky ReLU's derivative and the bias gradient in one pass, then the products
-            for (int s = 0; s < batch; s++) {
-                for (int o = 0; o < 5; o++) {
-                    long at = s * 5L + o;
-                    float g = dOut2.getAtIndex(FLOAT, at);
-                    float dz = out1.getAtIndex(FLOAT, at) > 0 ? g : 0.2f * g;
-                    dOut1.setAtIndex(FLOAT, at, dz);
-                    firstGrads.setAtIndex(FLOAT, 15 + o, firstGrads.getAtIndex(FLOAT, 15 + o) + dz);
-                }
-            }
-            // dW += dz^T x: (5, batch) x (batch, 3)
-            blas.sgemm(true, false, 5, 3, batch, 1f, dOut1, 0, 5, x, 0, 3, 1f, firstGrads, 0, 3);
-            // dx = dz W: (batch, 5) x (5, 3)
-            if (inputGradientEnabled) {
-                blas.sgemm(false, false, batch, 3, 5, 1f, dOut1, 0, 5, firstParams, 0, 3, 0f, dx, 0, 3);
-            }
-        }
+        firstBackward(batch);
         if (inputGradientEnabled) {
             Memory.copy(dx, 0, inputGradient, 0, batch * INPUT_SIZE);
         }

@@ -2,7 +2,6 @@ package dev.kiln.processor.emit;
 
 import com.palantir.javapoet.CodeBlock;
 import dev.kiln.processor.model.LayerPlan;
-import dev.kiln.processor.model.Planner;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.Tier;
 
@@ -28,7 +27,7 @@ final class DenseWriter {
             return forward(dense, activation, dense.tier());
         }
         return CodeBlock.builder()
-                .beginControlFlow("if (batch <= $L)", Planner.UNROLLED_MAX_BATCH)
+                .beginControlFlow("if (batch <= $L)", dense.unrolledMaxBatch())
                 .add(forward(dense, activation, Tier.UNROLLED))
                 .nextControlFlow("else")
                 .add(forward(dense, activation, Tier.BLAS))
@@ -98,7 +97,7 @@ final class DenseWriter {
             return backward(dense, activation, dense.tier());
         }
         return CodeBlock.builder()
-                .beginControlFlow("if (batch <= $L)", Planner.UNROLLED_MAX_BATCH)
+                .beginControlFlow("if (batch <= $L)", dense.unrolledMaxBatch())
                 .add(backward(dense, activation, Tier.UNROLLED))
                 .nextControlFlow("else")
                 .add(backward(dense, activation, Tier.BLAS))

@@ -4,7 +4,6 @@ import com.palantir.javapoet.CodeBlock;
 import dev.kiln.processor.model.LayerPlan;
 import dev.kiln.processor.model.LossPlan;
 import dev.kiln.processor.model.NetworkPlan;
-import dev.kiln.processor.model.Planner;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.Init;
@@ -110,7 +109,7 @@ final class PassWriter {
         String how = switch (layer.tier()) {
             case BLAS -> "matrix products through the Blas backend";
             case LOOPS -> "loops";
-            case UNROLLED -> layer.batchSwitch() ? "unrolled for batches up to " + Planner.UNROLLED_MAX_BATCH
+            case UNROLLED -> layer.batchSwitch() ? "unrolled for batches up to " + layer.unrolledMaxBatch()
                     + ", else matrix products through the Blas backend" : "unrolled";
             case AUTO -> throw new IllegalArgumentException("the planner resolves AUTO");
         };

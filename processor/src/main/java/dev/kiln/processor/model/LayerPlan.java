@@ -27,7 +27,8 @@ import dev.kiln.spec.Tier;
  *                       it (forward, and backward unless the loss absorbs it)
  * @param batchSwitch    for a Dense layer of {@link Tier#UNROLLED} that the planner chose, whether the
  *                       generated code also has the {@link Tier#BLAS} path and takes it for batches
- *                       larger than {@link Planner#UNROLLED_MAX_BATCH}
+ *                       larger than {@link Planner#unrolledMaxBatch} of its weights (false when the
+ *                       network's maxBatch is not larger)
  */
 public record LayerPlan(
         int number,
@@ -48,6 +49,11 @@ public record LayerPlan(
     /** Its parameters' size in floats: the weight and, if any, the bias. */
     public int parameterCount() {
         return weight == null ? 0 : weight.size() + (bias == null ? 0 : bias.size());
+    }
+
+    /** For a layer with {@link #batchSwitch}, the largest batch it computes unrolled. */
+    public int unrolledMaxBatch() {
+        return Planner.unrolledMaxBatch((long) inputSize * outputSize);
     }
 
     /** Where its bias starts within its parameters' slice. */

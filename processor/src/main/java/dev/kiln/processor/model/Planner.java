@@ -119,7 +119,8 @@ public final class Planner {
             layers.add(new LayerPlan(i + 1, layer, sizes.get(i), sizes.get(i + 1),
                     i == 0 ? input : outputs[i - 1], outputs[i], gradients[i],
                     i == 0 ? inputGradient : gradients[i - 1], weights[i], biases[i], tensors, tier, fusedIntoDense,
-                    tier == Tier.UNROLLED && ((DenseSpec) layer).tier() == Tier.AUTO));
+                    tier == Tier.UNROLLED && ((DenseSpec) layer).tier() == Tier.AUTO
+                            && spec.maxBatch() > unrolledMaxBatch((long) sizes.get(i) * sizes.get(i + 1))));
         }
 
         LossPlan loss = null;
@@ -135,22 +136,28 @@ public final class Planner {
     }
 
     /**
-     * The largest Dense layer (inputs x outputs) that the planner computes {@link Tier#UNROLLED} when its
-     * tier is {@link Tier#AUTO}, and then only for batches of at most {@link #UNROLLED_MAX_BATCH}; larger
-     * layers and batches go through the {@code Blas} backend. Measured with TierBenchmark (a training step
-     * of one layer with ReLU); see docs/decisions.md, "Planner tiers".
+     * The most multiply-adds per pass ({@code batch x weights}) up to which the planner computes a
+     * {@link Tier#AUTO} layer unrolled, when the tier allows the layer's size at all
+     * ({@code Tier.UNROLLED_MAX_WEIGHTS}, {@code Tier.UNROLLED_MAX_OUTPUTS}); larger batches go through the
+     * {@code Blas} backend. Measured with TierBenchmark (a training step of one n x n layer with ReLU, n = 4,
+     * 8, 9, batches 1 to 32): unrolled code won wherever batch x weights stayed at or under about 1,000
+     * (64 weights at batch 16: 943 against 1,717 ns through Blas) and the two met near 2,000 (64 weights
+     * at batch 32); see docs/decisions.md, "Planner tiers".
      */
-    public static final int UNROLLED_AUTO_MAX_WEIGHTS = 64;
+    public static final int UNROLLED_MAX_MULTIPLY_ADDS = 1024;
 
-    /** The largest batch a {@link Tier#AUTO} layer computes unrolled; see {@link #UNROLLED_AUTO_MAX_WEIGHTS}. */
-    public static final int UNROLLED_MAX_BATCH = 2;
+    /** The largest batch a {@link Tier#AUTO} layer of {@code weights} weights computes unrolled. */
+    public static int unrolledMaxBatch(long weights) {
+        return (int) Math.max(1, UNROLLED_MAX_MULTIPLY_ADDS / Math.max(1, weights));
+    }
 
     /** The tier a Dense layer is computed with: its own, or for {@link Tier#AUTO} by its size. */
     static Tier tier(DenseSpec dense, int in, int out) {
         if (dense.tier() != Tier.AUTO) {
             return dense.tier();
         }
-        return (long) in * out <= UNROLLED_AUTO_MAX_WEIGHTS ? Tier.UNROLLED : Tier.BLAS;
+        return (long) in * out <= Tier.UNROLLED_MAX_WEIGHTS && out <= Tier.UNROLLED_MAX_OUTPUTS
+                ? Tier.UNROLLED : Tier.BLAS;
     }
 
     /** Whether a layer of {@code tier} computes the activation after it in its own code. */

@@ -34,25 +34,39 @@ class PlannerTest {
         return Planner.plan(spec, List.of(fields), "p", "KilnIris", "Iris");
     }
 
-    /** A network of one Dense layer {@code in -> out} with ReLU, of the given tier. */
-    private static NetworkPlan single(int in, int out, Tier tier) {
+    /** A network of one Dense layer {@code in -> out} with ReLU, of the given tier, for batches up to {@code maxBatch}. */
+    private static NetworkPlan single(int in, int out, Tier tier, int maxBatch) {
         NetworkSpec spec = new NetworkSpec("Net", List.of(in), List.of(
                 new DenseSpec(out, true, Init.AUTO, 0.01, "Net.a", tier),
-                ActivationSpec.of(Activation.RELU, "Net.a")), Loss.MSE, 8);
+                ActivationSpec.of(Activation.RELU, "Net.a")), Loss.MSE, maxBatch);
         return Planner.plan(spec, List.of("a", "a"), "p", "KilnNet", "Net");
     }
 
+    private static NetworkPlan single(int in, int out, Tier tier) {
+        return single(in, out, tier, 8);
+    }
+
     @Test
-    void thePlannerUnrollsTheTiniestLayersAtSmallBatchesAndUsesBlasForTheRest() {
-        int largest = Planner.UNROLLED_AUTO_MAX_WEIGHTS;
-        LayerPlan tiny = single(largest, 1, Tier.AUTO).layers().get(0);
+    void thePlannerUnrollsTinyLayersWhileBatchTimesWeightsIsSmall() {
+        LayerPlan tiny = single(8, 8, Tier.AUTO, 128).layers().get(0);
         assertEquals(Tier.UNROLLED, tiny.tier());
-        assertTrue(tiny.batchSwitch(), "an AUTO layer also has the Blas path for larger batches");
-        assertTrue(single(largest, 1, Tier.AUTO).layers().get(1).fused(), "its activation is fused");
-        LayerPlan larger = single(largest + 1, 1, Tier.AUTO).layers().get(0);
-        assertEquals(Tier.BLAS, larger.tier());
-        assertFalse(larger.batchSwitch());
-        assertFalse(single(largest + 1, 1, Tier.AUTO).layers().get(1).fused());
+        assertTrue(single(8, 8, Tier.AUTO, 128).layers().get(1).fused(), "its activation is fused");
+        assertTrue(tiny.batchSwitch(), "it also has the Blas path, for batches beyond the threshold");
+        assertEquals(Planner.UNROLLED_MAX_MULTIPLY_ADDS / 64, tiny.unrolledMaxBatch());
+        assertFalse(single(8, 8, Tier.AUTO, tiny.unrolledMaxBatch()).layers().get(0).batchSwitch(),
+                "no Blas path when maxBatch never goes beyond the threshold");
+        assertEquals(1, Planner.unrolledMaxBatch(Tier.UNROLLED_MAX_WEIGHTS * 100L), "at least one");
+    }
+
+    @Test
+    void layersBeyondTheUnrolledLimitsGoThroughBlas() {
+        for (int[] shape : new int[][] {{Tier.UNROLLED_MAX_WEIGHTS + 1, 1}, {1, Tier.UNROLLED_MAX_OUTPUTS + 1}}) {
+            NetworkPlan plan = single(shape[0], shape[1], Tier.AUTO);
+            assertEquals(Tier.BLAS, plan.layers().get(0).tier(), shape[0] + " x " + shape[1]);
+            assertFalse(plan.layers().get(0).batchSwitch());
+            assertFalse(plan.layers().get(1).fused());
+        }
+        assertEquals(Tier.UNROLLED, single(Tier.UNROLLED_MAX_WEIGHTS, 1, Tier.AUTO).layers().get(0).tier());
     }
 
     @Test

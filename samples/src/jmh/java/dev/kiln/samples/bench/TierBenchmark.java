@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Where the planner's thresholds between its tiers belong: one Dense layer of {@code n -> n} with ReLU
  * and squared error, compiled once per tier (unrolled, loops, through the {@code Blas} backend), timed
  * for a training step (zero, forward, loss, backward) at several batch sizes. Run with
- * {@code ./kiln bench jmh Tier}; the planner computes a layer unrolled up to
- * {@code Planner.UNROLLED_AUTO_MAX_WEIGHTS} weights and {@code Planner.UNROLLED_MAX_BATCH} samples.
+ * {@code ./kiln bench jmh Tier}; the planner computes a layer unrolled while batch x weights stays
+ * within {@code Planner.UNROLLED_MAX_MULTIPLY_ADDS}.
  * Unrolled code exists up to {@code Tier.UNROLLED_MAX_WEIGHTS} weights (n = 9), so n = 16 compares
  * the other two.
  */
