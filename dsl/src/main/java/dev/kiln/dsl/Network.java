@@ -30,8 +30,20 @@ public @interface Network {
     /** The input shape; for Dense networks, the number of input features. */
     int[] input() default {};
 
-    /** The training objective; {@link Loss#NONE} for a network that only runs forward. */
+    /**
+     * The training objective; {@link Loss#NONE} for a network that only runs forward. Left out when
+     * {@link #heads()} are given: the loss is then {@link Loss#MULTI_TASK}.
+     */
     Loss loss() default Loss.NONE;
+
+    /** The margin of {@link Loss#CONTRASTIVE}: how far apart dissimilar pairs are pushed; finite and positive. */
+    double margin() default NetworkSpec.DEFAULT_MARGIN;
+
+    /**
+     * For a multi-task network, the heads that split the last layer's outputs, in order, each with its
+     * own loss and weight; their units add up to the last layer's width. See {@link Head}.
+     */
+    Head[] heads() default {};
 
     /** The largest batch the generated buffers hold; they are allocated once, at construction. */
     int maxBatch() default NetworkSpec.DEFAULT_MAX_BATCH;

@@ -3,11 +3,14 @@ package dev.kiln.dsl;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.InvalidNetworkException;
 import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.Loss;
+import dev.kiln.spec.MaxoutSpec;
 import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.PReluSpec;
 import dev.kiln.spec.Problem;
 import dev.kiln.spec.Rule;
 import dev.kiln.spec.Tier;
@@ -30,7 +33,8 @@ import java.util.stream.Collectors;
  * is one block {@code .dense(16).relu()}); any other activation is a block of its own. A block is
  * named by {@link #named}, or else by its kind and number ({@code dense1}, {@code dense2},
  * {@code relu1}); its layers' source is {@code <network>.<block>} and its parameters are
- * {@code <block>.weight} and {@code <block>.bias}, exactly as for a field of that name.
+ * {@code <block>.weight} and {@code <block>.bias}, exactly as for a field of that name. {@link #prelu()},
+ * whose slopes are a {@code weight} too, always starts a block of its own.
  *
  * <p>Mistakes in how the chain is written (an option in the wrong place, a bad name) throw a
  * {@link BuilderException} at the call; rules about the network itself ({@link NetworkSpec#validate()}:
@@ -69,18 +73,23 @@ public final class NetworkBuilder {
     private final List<Block> blocks;
     private final Loss loss;
     private final int maxBatch;
+    private final double margin;
+    private final List<HeadSpec> heads;
     private final List<String> calls;
     /** For each attribute, the call that set it last; keys {@code layer/attribute}, layer -1 for the network. */
     private final Map<String, Integer> setters;
 
     private NetworkBuilder(String name, List<Integer> input, List<Part> parts, List<Block> blocks, Loss loss,
-                           int maxBatch, List<String> calls, Map<String, Integer> setters) {
+                           int maxBatch, double margin, List<HeadSpec> heads, List<String> calls,
+                           Map<String, Integer> setters) {
         this.name = name;
         this.input = input;
         this.parts = parts;
         this.blocks = blocks;
         this.loss = loss;
         this.maxBatch = maxBatch;
+        this.margin = margin;
+        this.heads = heads;
         this.calls = calls;
         this.setters = setters;
     }
@@ -88,7 +97,7 @@ public final class NetworkBuilder {
     static NetworkBuilder start(String name, String root) {
         Objects.requireNonNull(name, "network name");
         NetworkBuilder start = new NetworkBuilder(name, null, List.of(), List.of(), Loss.NONE,
-                NetworkSpec.DEFAULT_MAX_BATCH, List.of(), Map.of());
+                NetworkSpec.DEFAULT_MAX_BATCH, NetworkSpec.DEFAULT_MARGIN, List.of(), List.of(), Map.of());
         if (root.equals("Kiln.network")) {
             return start.with(root + "(" + quote(name) + ")").build();
         }
@@ -117,12 +126,63 @@ public final class NetworkBuilder {
         return b.build();
     }
 
-    /** The training objective; {@link Loss#NONE} (the default) for a network that only runs forward. */
+    /**
+     * The training objective; {@link Loss#NONE} (the default) for a network that only runs forward. For
+     * {@link Loss#CONTRASTIVE} the margin is {@value NetworkSpec#DEFAULT_MARGIN}; see
+     * {@link #loss(Loss, double)}. A multi-task network declares {@link #head}s instead.
+     */
     public NetworkBuilder loss(Loss loss) {
         Objects.requireNonNull(loss, "loss");
         Builder b = with("loss(Loss." + loss.name() + ")");
         b.loss = loss;
+        b.margin = NetworkSpec.DEFAULT_MARGIN;
         b.set(Problem.NETWORK, "loss");
+        return b.build();
+    }
+
+    /**
+     * The training objective with the margin of {@link Loss#CONTRASTIVE} (how far apart dissimilar pairs
+     * are pushed; finite and positive), e.g. {@code .loss(Loss.CONTRASTIVE, 2.0)}. Other losses ignore it;
+     * for a contrastive {@link #head}, give it with the heads' loss: {@code .loss(Loss.MULTI_TASK, 2.0)}.
+     */
+    public NetworkBuilder loss(Loss loss, double margin) {
+        Objects.requireNonNull(loss, "loss");
+        Builder b = with("loss(Loss." + loss.name() + ", " + margin + ")");
+        b.loss = loss;
+        b.margin = margin;
+        b.set(Problem.NETWORK, "loss");
+        b.set(Problem.NETWORK, "margin");
+        return b.build();
+    }
+
+    /**
+     * The next head of a multi-task network, of weight {@value HeadSpec#DEFAULT_WEIGHT}: see
+     * {@link #head(int, Loss, double)}.
+     */
+    public NetworkBuilder head(int units, Loss loss) {
+        Objects.requireNonNull(loss, "loss");
+        return head(units, loss, HeadSpec.DEFAULT_WEIGHT, "head(" + units + ", Loss." + loss.name() + ")");
+    }
+
+    /**
+     * The next head of a multi-task network: the {@code units} outputs of the last layer after those of
+     * the heads before it, with their own loss and weight. Heads make the network's loss the weighted
+     * sum of theirs ({@link Loss#MULTI_TASK}); their units add up to the last layer's width:
+     * {@code .dense(4).head(3, Loss.SOFTMAX_CROSS_ENTROPY).head(1, Loss.MSE, 0.5)}.
+     */
+    public NetworkBuilder head(int units, Loss loss, double weight) {
+        Objects.requireNonNull(loss, "loss");
+        return head(units, loss, weight, "head(" + units + ", Loss." + loss.name() + ", " + weight + ")");
+    }
+
+    private NetworkBuilder head(int units, Loss loss, double weight, String text) {
+        Builder b = with(text);
+        String at = "heads[" + heads.size() + "]";
+        b.heads.add(new HeadSpec(units, loss, weight));
+        b.set(Problem.NETWORK, at + ".units");
+        b.set(Problem.NETWORK, at + ".loss");
+        b.set(Problem.NETWORK, at + ".weight");
+        b.set(Problem.NETWORK, "heads");
         return b.build();
     }
 
@@ -243,6 +303,36 @@ public final class NetworkBuilder {
         return activation(Activation.SOFTMAX, "softmax()", Activation.SOFTMAX.defaultAlpha());
     }
 
+    /**
+     * A parametric ReLU, {@code x} above zero and {@code a_j x} below, with a slope {@code a_j} learned
+     * per feature (starting at {@value PReluSpec#INITIAL_SLOPE}). It always starts a block of its own,
+     * named {@code prelu1}, {@code prelu2}, ... unless {@link #named}: its slopes are the tensor
+     * {@code <block>.weight}, as {@code torch.nn.PReLU} names it, which a Dense block's weight would clash
+     * with.
+     */
+    public NetworkBuilder prelu() {
+        Builder b = with("prelu()");
+        b.addBlock("prelu");
+        b.addLayer(new PReluSpec(""));
+        return b.build();
+    }
+
+    /**
+     * Maxout with {@code pieces} pieces: each output is the largest of a group of {@code pieces}
+     * consecutive input features, so the output is {@code pieces} times narrower. Right after
+     * {@link #dense} it joins that block ({@code .dense(64).maxout(4)} gives 16 features), otherwise it
+     * is a block of its own.
+     */
+    public NetworkBuilder maxout(int pieces) {
+        Builder b = with("maxout(" + pieces + ")");
+        if (!opensOnDense()) {
+            b.addBlock("maxout");
+        }
+        b.addLayer(new MaxoutSpec(pieces, ""));
+        b.set(parts.size(), "value");
+        return b.build();
+    }
+
     /** Any activation, with its default parameter. */
     public NetworkBuilder activation(Activation function) {
         Objects.requireNonNull(function, "activation");
@@ -346,11 +436,12 @@ public final class NetworkBuilder {
         int argument = Call.WHOLE_CALL;
         if (at != null) {
             argument = switch (problem.attribute()) {
-                case "scale" -> 1;
+                case "scale", "margin" -> 1;
+                case "heads" -> Call.WHOLE_CALL;
                 case "alpha" -> calls.get(at).endsWith("()") ? Call.WHOLE_CALL
                         : calls.get(at).startsWith("activation(") ? 1 : 0;
                 case "input" -> Call.WHOLE_CALL;
-                default -> 0;
+                default -> headArgument(problem.attribute(), calls.get(at));
             };
         } else if (problem.layer() >= 0 && problem.layer() < parts.size()) {
             at = parts.get(problem.layer()).call();
@@ -358,6 +449,19 @@ public final class NetworkBuilder {
             at = calls.isEmpty() ? -1 : 0;
         }
         return new Call(at, at < 0 ? "Kiln.network(...)" : calls.get(at), argument);
+    }
+
+    /** The argument of a {@link #head} call that an attribute ({@code heads[1].weight}) names, else the first. */
+    private static int headArgument(String attribute, String call) {
+        if (!attribute.startsWith("heads[")) {
+            return 0;
+        }
+        String part = attribute.substring(attribute.indexOf("].") + 2);
+        return switch (part) {
+            case "loss" -> 1;
+            case "weight" -> call.split(",").length == 3 ? 2 : Call.WHOLE_CALL;
+            default -> 0;
+        };
     }
 
     /** The calls so far, from the first ({@code Kiln.input(4)}) on, as they would be written. */
@@ -379,9 +483,12 @@ public final class NetworkBuilder {
             layers.add(switch (part.layer()) {
                 case DenseSpec d -> new DenseSpec(d.units(), d.bias(), d.init(), d.scale(), source, d.tier());
                 case ActivationSpec a -> new ActivationSpec(a.function(), a.alpha(), source);
+                case PReluSpec p -> new PReluSpec(source);
+                case MaxoutSpec m -> new MaxoutSpec(m.pieces(), source);
             });
         }
-        return new NetworkSpec(name, input == null ? List.of() : input, layers, loss, maxBatch);
+        return new NetworkSpec(name, input == null ? List.of() : input, layers, NetworkSpec.lossOf(loss, heads),
+                maxBatch, margin, heads);
     }
 
     /** Each block's name: its own, or its kind and its number among the blocks of that kind. */
@@ -445,6 +552,8 @@ public final class NetworkBuilder {
         final List<Block> blocks = new ArrayList<>(NetworkBuilder.this.blocks);
         Loss loss = NetworkBuilder.this.loss;
         int maxBatch = NetworkBuilder.this.maxBatch;
+        double margin = NetworkBuilder.this.margin;
+        final List<HeadSpec> heads = new ArrayList<>(NetworkBuilder.this.heads);
         final List<String> calls = new ArrayList<>(NetworkBuilder.this.calls);
         final Map<String, Integer> setters = new HashMap<>(NetworkBuilder.this.setters);
         final int call;
@@ -472,8 +581,8 @@ public final class NetworkBuilder {
         }
 
         NetworkBuilder build() {
-            return new NetworkBuilder(name, input, List.copyOf(parts), List.copyOf(blocks), loss, maxBatch,
-                    List.copyOf(calls), Map.copyOf(setters));
+            return new NetworkBuilder(name, input, List.copyOf(parts), List.copyOf(blocks), loss, maxBatch, margin,
+                    List.copyOf(heads), List.copyOf(calls), Map.copyOf(setters));
         }
     }
 }

@@ -12,19 +12,72 @@ import java.util.Objects;
  * @param name     the network's name (the declaring class's simple name)
  * @param input    the input shape; Dense networks take a rank-1 shape, the number of features
  * @param layers   the layers in the order they apply
- * @param loss     the training objective
+ * @param loss     the training objective; {@link Loss#MULTI_TASK} when the network has heads
  * @param maxBatch the largest batch the network's buffers hold
+ * @param margin   the margin of {@link Loss#CONTRASTIVE} (for the network's loss or a head's); ignored
+ *                 by every other loss
+ * @param heads    for {@link Loss#MULTI_TASK}, the heads that split the last layer's outputs, in order;
+ *                 empty otherwise
  */
-public record NetworkSpec(String name, List<Integer> input, List<LayerSpec> layers, Loss loss, int maxBatch) {
+public record NetworkSpec(String name, List<Integer> input, List<LayerSpec> layers, Loss loss, int maxBatch,
+                          double margin, List<HeadSpec> heads) {
 
     /** The maxBatch used when none is given. */
     public static final int DEFAULT_MAX_BATCH = 128;
+
+    /** The contrastive margin used when none is given. */
+    public static final double DEFAULT_MARGIN = 1.0;
 
     public NetworkSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(loss, "loss");
         input = List.copyOf(input);
         layers = List.copyOf(layers);
+        heads = List.copyOf(heads);
+    }
+
+    /** A network with one loss (no heads) and the default margin. */
+    public NetworkSpec(String name, List<Integer> input, List<LayerSpec> layers, Loss loss, int maxBatch) {
+        this(name, input, layers, loss, maxBatch, DEFAULT_MARGIN, List.of());
+    }
+
+    /**
+     * The loss of a declaration that gives {@code declared} and {@code heads}: heads make the loss
+     * {@link Loss#MULTI_TASK} when no other loss was declared (one that was is kept, and
+     * {@link #validate()} rejects it); without heads, the declared loss.
+     */
+    public static Loss lossOf(Loss declared, List<HeadSpec> heads) {
+        return heads.isEmpty() || declared != Loss.NONE ? declared : Loss.MULTI_TASK;
+    }
+
+    /** Where head {@code index} starts among the last layer's outputs: the units of the heads before it. */
+    public int headStart(int index) {
+        int start = 0;
+        for (int h = 0; h < index; h++) {
+            start += heads.get(h).units();
+        }
+        return start;
+    }
+
+    /** Whether a loss of this network pairs rows ({@link Loss#CONTRASTIVE}, as the loss or a head's), so batches must be even. */
+    public boolean pairsRows() {
+        return loss == Loss.CONTRASTIVE || heads.stream().anyMatch(h -> h.loss() == Loss.CONTRASTIVE);
+    }
+
+    /**
+     * The loss as messages and generated comments show it: its name, with the margin for
+     * {@link Loss#CONTRASTIVE} ({@code CONTRASTIVE (margin 1.0)}) and the heads for
+     * {@link Loss#MULTI_TASK} ({@code MULTI_TASK: 1.0 x SOFTMAX_CROSS_ENTROPY on outputs 0 to 2 + 0.5 x MSE on output 3}).
+     */
+    public String describeLoss() {
+        if (loss == Loss.MULTI_TASK && !heads.isEmpty()) {
+            StringBuilder s = new StringBuilder(loss.name()).append(": ");
+            for (int h = 0; h < heads.size(); h++) {
+                s.append(h == 0 ? "" : " + ").append(heads.get(h).describe(headStart(h)));
+            }
+            return s.append(pairsRows() ? " (margin " + margin + ")" : "").toString();
+        }
+        return loss == Loss.CONTRASTIVE ? loss.name() + " (margin " + margin + ")" : loss.name();
     }
 
     /** The number of input features: the product of the input shape (0 when none is declared). */
@@ -76,19 +129,21 @@ public record NetworkSpec(String name, List<Integer> input, List<LayerSpec> laye
 
     /**
      * The initialization a Dense layer really uses: its own, or for {@link Init#AUTO} the one that suits
-     * the activation right after it (see {@link Init#AUTO}).
+     * the layer right after it (see {@link Init#AUTO}): He normal before a rectifier (ReLU, leaky ReLU,
+     * ELU, PReLU), Xavier uniform otherwise.
      */
     public Init initOf(int layerIndex) {
         DenseSpec dense = (DenseSpec) layers.get(layerIndex);
         if (dense.init() != Init.AUTO) {
             return dense.init();
         }
-        if (layerIndex + 1 < layers.size()
-                && layers.get(layerIndex + 1) instanceof ActivationSpec next
-                && next.function().isRectifier()) {
-            return Init.HE_NORMAL;
-        }
-        return Init.XAVIER_UNIFORM;
+        LayerSpec next = layerIndex + 1 < layers.size() ? layers.get(layerIndex + 1) : null;
+        boolean rectifier = switch (next) {
+            case ActivationSpec activation -> activation.function().isRectifier();
+            case PReluSpec prelu -> true;
+            case null, default -> false;
+        };
+        return rectifier ? Init.HE_NORMAL : Init.XAVIER_UNIFORM;
     }
 
     /**

@@ -20,6 +20,17 @@ public enum Rule {
     UNROLLED_TOO_LARGE("UnrolledTooLarge", "%s: Tier.UNROLLED writes code for each weight and output, but this layer (%d x %d) has %s, and it allows at most %d weights and %d outputs; use Tier.AUTO or Tier.LOOPS"),
     TOO_LARGE("TooLarge", "%s: %s needs %,d values, more than a Java array holds (%,d); %s"),
     LOSS_MISMATCH("LossMismatch", "loss %s does not fit the last layer %s of network %s: %s"),
+    PRELU_FIELD("PReluField", "%s: PReLU learns a slope per feature, named %s.weight, but the Dense layer declared with it already has a weight of that name; declare the PReLU on a field of its own, e.g. `@Dense(16) Layer hidden; @PRelu Layer hiddenSlopes;`"),
+    MAXOUT_PIECES("MaxoutPieces", "%s: maxout needs at least 2 pieces per output, got %d; e.g. @Maxout(2) or .maxout(2)"),
+    MAXOUT_WIDTH("MaxoutWidth", "%s: maxout takes the largest of each group of %d consecutive features, but its input has %d features, not a multiple of %d; %s"),
+    MARGIN("Margin", "network %s has contrastive margin %s, but it must be finite and positive; e.g. margin = 1.0 or .loss(Loss.CONTRASTIVE, 1.0)"),
+    HEADS_WITH_LOSS("HeadsWithLoss", "network %s declares heads and also loss %s, but with heads the loss is the heads' weighted sum (MULTI_TASK); remove the loss, or the heads"),
+    NO_HEADS("NoHeads", "network %s has loss MULTI_TASK but no heads; declare them, e.g. heads = {@Head(units = 3, loss = Loss.SOFTMAX_CROSS_ENTROPY), @Head(units = 1, loss = Loss.MSE)} or .head(3, Loss.SOFTMAX_CROSS_ENTROPY).head(1, Loss.MSE)"),
+    HEAD_UNITS("HeadUnits", "network %s, head %d: units must be positive, got %d; give the number of outputs the head takes, e.g. units = 3 or .head(3, ...)"),
+    HEAD_WEIGHT("HeadWeight", "network %s, head %d: weight must be finite and positive, got %s; e.g. weight = 1.0 or .head(3, Loss.MSE, 1.0)"),
+    HEAD_LOSS("HeadLoss", "network %s, head %d: %s"),
+    HEADS_WIDTH("HeadsWidth", "network %s: its heads take %d outputs (%s), but the last layer %s gives %d; make the heads' units add up to %d"),
+    HEAD_LAST_LAYER("HeadLastLayer", "network %s, head %d (%s): %s"),
 
     // Rules about how a builder chain is written, checked by the builder as each call is made.
     BUILDER_ORDER("BuilderOrder", "%s must directly follow %s; e.g. Kiln.input(4).dense(16).noBias().relu()"),

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.InvalidNetworkException;
 import dev.kiln.spec.Loss;
+import dev.kiln.spec.MaxoutSpec;
 import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.PReluSpec;
 import dev.kiln.spec.Rule;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -148,5 +151,104 @@ class NetworkBuilderTest {
                 .activation(Activation.ELU, 0.5).loss(Loss.MSE);
         assertEquals(List.of("Kiln.network(\"N\")", "input(1, 28, 28)", "dense(5)", "init(Init.UNIFORM, 0.5)",
                 "named(\"x\")", "activation(Activation.ELU, 0.5)", "loss(Loss.MSE)"), b.calls());
+    }
+
+    @Test
+    void preluIsABlockOfItsOwnAndMaxoutJoinsItsDenseBlock() {
+        NetworkSpec spec = Kiln.input(4)
+                .dense(12).maxout(3)
+                .prelu()
+                .maxout(2)
+                .dense(2).prelu().named("slopes")
+                .build();
+        assertEquals(List.of(
+                new DenseSpec(12, true, Init.AUTO, 0.01, "Network.dense1"),
+                new MaxoutSpec(3, "Network.dense1"),
+                new PReluSpec("Network.prelu1"),
+                new MaxoutSpec(2, "Network.maxout1"),
+                new DenseSpec(2, true, Init.AUTO, 0.01, "Network.dense2"),
+                new PReluSpec("Network.slopes")), spec.layers());
+        assertEquals(List.of(4, 12, 4, 4, 2, 2, 2), spec.layerInputSizes());
+    }
+
+    @Test
+    void theAnnotatedFormOfPReluAndMaxout() {
+        NetworkSpec built = Kiln.network("Net").input(4)
+                .dense(8).named("hidden").maxout(2)
+                .prelu().named("slopes")
+                .dense(1).named("out")
+                .loss(Loss.MAE)
+                .build();
+        NetworkSpec annotated = new NetworkSpec("Net", List.of(4), List.of(
+                new DenseSpec(8, true, Init.AUTO, 0.01, "Net.hidden"),
+                new MaxoutSpec(2, "Net.hidden"),
+                new PReluSpec("Net.slopes"),
+                new DenseSpec(1, true, Init.AUTO, 0.01, "Net.out")), Loss.MAE, 128);
+        assertEquals(annotated, built);
+    }
+
+    @Test
+    void headsMakeTheLossMultiTask() {
+        NetworkSpec spec = Kiln.input(4).dense(4)
+                .head(3, Loss.SOFTMAX_CROSS_ENTROPY)
+                .head(1, Loss.MSE, 0.5)
+                .build();
+        assertEquals(Loss.MULTI_TASK, spec.loss());
+        assertEquals(List.of(new HeadSpec(3, Loss.SOFTMAX_CROSS_ENTROPY, 1.0), new HeadSpec(1, Loss.MSE, 0.5)),
+                spec.heads());
+        InvalidNetworkException both = assertThrows(InvalidNetworkException.class,
+                () -> Kiln.input(4).dense(4).loss(Loss.MSE).head(4, Loss.MSE).build());
+        assertEquals(Rule.HEADS_WITH_LOSS, both.problems().getFirst().rule());
+        assertEquals("(at loss(Loss.MSE), call 3 of the chain)",
+                both.getMessage().substring(both.getMessage().indexOf("(at ")));
+    }
+
+    @Test
+    void aHeadProblemNamesItsHeadCall() {
+        InvalidNetworkException e = assertThrows(InvalidNetworkException.class, () -> Kiln.input(4).dense(4)
+                .head(3, Loss.SOFTMAX_CROSS_ENTROPY)
+                .head(1, Loss.MSE, -0.5)
+                .build());
+        assertEquals(List.of(Rule.HEAD_WEIGHT), e.problems().stream().map(p -> p.rule()).toList());
+        assertEquals("[Kiln/HeadWeight] network Network, head 2: weight must be finite and positive, got -0.5; "
+                + "e.g. weight = 1.0 or .head(3, Loss.MSE, 1.0) (at head(1, Loss.MSE, -0.5), call 4 of the chain)",
+                e.getMessage());
+        NetworkBuilder wide = Kiln.input(4).dense(4).head(3, Loss.MSE).head(2, Loss.MAE);
+        NetworkBuilder.Call call = wide.callOf(wide.unchecked().validate().getFirst());
+        assertEquals(new NetworkBuilder.Call(3, "head(2, Loss.MAE)", NetworkBuilder.Call.WHOLE_CALL), call);
+        NetworkBuilder lossless = Kiln.input(4).dense(4).head(3, Loss.MSE).head(1, Loss.NONE, 2.0);
+        assertEquals(new NetworkBuilder.Call(3, "head(1, Loss.NONE, 2.0)", 1),
+                lossless.callOf(lossless.unchecked().validate().getFirst()));
+        NetworkBuilder weightless = Kiln.input(4).dense(4).head(4, Loss.MSE, Double.NaN);
+        assertEquals(2, weightless.callOf(weightless.unchecked().validate().getFirst()).argument());
+    }
+
+    @Test
+    void theMarginComesWithTheLoss() {
+        NetworkSpec spec = Kiln.input(4).dense(2).loss(Loss.CONTRASTIVE, 2.5).build();
+        assertEquals(2.5, spec.margin());
+        assertEquals(NetworkSpec.DEFAULT_MARGIN, Kiln.input(4).dense(2).loss(Loss.CONTRASTIVE, 2.5)
+                .loss(Loss.CONTRASTIVE).build().margin(), "loss(Loss) is the default margin");
+        NetworkBuilder bad = Kiln.input(4).dense(2).loss(Loss.CONTRASTIVE, -1);
+        InvalidNetworkException e = assertThrows(InvalidNetworkException.class, bad::build);
+        assertEquals(Rule.MARGIN, e.problems().getFirst().rule());
+        assertEquals(new NetworkBuilder.Call(2, "loss(Loss.CONTRASTIVE, -1.0)", 1),
+                bad.callOf(e.problems().getFirst()));
+    }
+
+    @Test
+    void aMaxoutProblemPointsAtItsPieces() {
+        NetworkBuilder b = Kiln.input(4).dense(5).maxout(2);
+        InvalidNetworkException e = assertThrows(InvalidNetworkException.class, b::build);
+        assertEquals(Rule.MAXOUT_WIDTH, e.problems().getFirst().rule());
+        assertEquals(new NetworkBuilder.Call(2, "maxout(2)", 0), b.callOf(e.problems().getFirst()));
+    }
+
+    @Test
+    void newCallsAreRecordedAsWritten() {
+        NetworkBuilder b = Kiln.input(4).dense(6).maxout(3).prelu().dense(2).head(1, Loss.HINGE)
+                .head(1, Loss.MAE, 0.5).loss(Loss.CONTRASTIVE, 2.0);
+        assertEquals(List.of("Kiln.input(4)", "dense(6)", "maxout(3)", "prelu()", "dense(2)", "head(1, Loss.HINGE)",
+                "head(1, Loss.MAE, 0.5)", "loss(Loss.CONTRASTIVE, 2.0)"), b.calls());
     }
 }

@@ -104,6 +104,67 @@ class BuilderChainTest {
     }
 
     @Test
+    void preluMaxoutAndHeadsGenerateTheSameClassBothWays() throws IOException {
+        Compilation annotated = Sources.compile(Sources.source("Tagger", """
+                @Network(input = 6, maxBatch = 16, margin = 2.0, heads = {
+                        @Head(units = 2, loss = Loss.CONTRASTIVE),
+                        @Head(units = 3, loss = Loss.SOFTMAX_CROSS_ENTROPY, weight = 0.5)})
+                class Tagger {
+                    @Dense(12) @Maxout(3) Layer hidden;
+                    @PRelu Layer slopes;
+                    @Dense(5) Layer out;
+                }
+                """));
+        Compilation built = Sources.compile(models("""
+                class Models {
+                    @Compile
+                    static final NetworkSpec TAGGER = Kiln.network("Tagger").input(6)
+                            .dense(12).named("hidden").maxout(3)
+                            .prelu().named("slopes")
+                            .dense(5).named("out")
+                            .head(2, Loss.CONTRASTIVE)
+                            .head(3, Loss.SOFTMAX_CROSS_ENTROPY, 0.5)
+                            .loss(Loss.MULTI_TASK, 2.0)
+                            .maxBatch(16)
+                            .build();
+                }
+                """));
+        assertThat(annotated).succeededWithoutWarnings();
+        assertThat(built).succeededWithoutWarnings();
+        assertEquals(source(annotated, "test.KilnTagger").replace("{@link Tagger}", "{@link Models#TAGGER}"),
+                source(built, "test.KilnTagger"));
+    }
+
+    @Test
+    void theNewCallsReplayToTheChainsValue() {
+        Compilation compilation = Sources.compile(models("""
+                class Models {
+                    static final double MARGIN = 0.5;
+
+                    @Compile
+                    static final NetworkSpec PAIRS = Kiln.input(4)
+                            .dense(6).maxout(2)
+                            .prelu()
+                            .dense(3)
+                            .loss(Loss.CONTRASTIVE, 4 * MARGIN)
+                            .build();
+
+                    @Compile
+                    static final NetworkSpec HEADS = Kiln.input(4)
+                            .dense(3)
+                            .head(2, Loss.MULTICLASS_HINGE)
+                            .head(1, Loss.HINGE, 3 * MARGIN)
+                            .build();
+                }
+                """));
+        assertThat(compilation).succeededWithoutWarnings();
+        assertEquals(Kiln.input(4).dense(6).maxout(2).prelu().dense(3).loss(Loss.CONTRASTIVE, 2.0).build(),
+                Sources.load(compilation, "test.KilnPairs").spec());
+        assertEquals(Kiln.input(4).dense(3).head(2, Loss.MULTICLASS_HINGE).head(1, Loss.HINGE, 1.5).build(),
+                Sources.load(compilation, "test.KilnHeads").spec());
+    }
+
+    @Test
     void argumentsMayBeConstantsFromAnywhereTheClassSees() {
         JavaFileObject sizes = JavaFileObjects.forSourceString("test.Sizes", """
                 package test;
@@ -280,6 +341,49 @@ class BuilderChainTest {
                             .build();
                 }
                 """, "[Kiln/LossMismatch] loss SOFTMAX_CROSS_ENTROPY does not fit the last layer", ".loss(");
+    }
+
+    @Test
+    void aHeadProblemPointsAtTheHeadsArgument() {
+        expectError("""
+                class Models {
+                    @Compile
+                    static final NetworkSpec NET = Kiln.input(4)
+                            .dense(3)
+                            .head(2, Loss.MSE)
+                            .head(1, Loss.MSE,
+                                    -1.0)
+                            .build();
+                }
+                """, "[Kiln/HeadWeight] network Network, head 2: weight must be finite and positive, got -1.0", "-1.0)");
+    }
+
+    @Test
+    void aMaxoutProblemPointsAtItsPieces() {
+        expectError("""
+                class Models {
+                    @Compile
+                    static final NetworkSpec NET = Kiln.input(4)
+                            .dense(5)
+                            .maxout(
+                                    2)
+                            .build();
+                }
+                """, "[Kiln/MaxoutWidth] Network.dense1: maxout takes the largest of each group of 2 consecutive features", "2)");
+    }
+
+    @Test
+    void aMarginProblemPointsAtTheMargin() {
+        expectError("""
+                class Models {
+                    @Compile
+                    static final NetworkSpec NET = Kiln.input(4)
+                            .dense(2)
+                            .loss(Loss.CONTRASTIVE,
+                                    0.0)
+                            .build();
+                }
+                """, "[Kiln/Margin] network Network has contrastive margin 0.0", "0.0)");
     }
 
     @Test

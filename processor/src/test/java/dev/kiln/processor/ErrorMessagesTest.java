@@ -220,6 +220,222 @@ class ErrorMessagesTest {
     }
 
     @Test
+    void preluNeedsAFieldOfItsOwn() {
+        expectError("""
+                @Network(input = 4)
+                class Net {
+                    @Dense(3)
+                    @PRelu Layer out;
+                }
+                """, "[Kiln/PReluField] Net.out: PReLU learns a slope per feature, named out.weight, but the Dense layer "
+                        + "declared with it already has a weight of that name; declare the PReLU on a field of its own, "
+                        + "e.g. `@Dense(16) Layer hidden; @PRelu Layer hiddenSlopes;`",
+                "@PRelu Layer out;");
+    }
+
+    @Test
+    void maxoutNeedsTwoPieces() {
+        expectError("""
+                @Network(input = 4)
+                class Net {
+                    @Dense(3)
+                    @Maxout(1) Layer out;
+                }
+                """, "[Kiln/MaxoutPieces] Net.out: maxout needs at least 2 pieces per output, got 1; e.g. @Maxout(2) or .maxout(2)",
+                "@Maxout(1)");
+    }
+
+    @Test
+    void maxoutNeedsAWidthItDivides() {
+        expectError("""
+                @Network(input = 4)
+                class Net {
+                    @Dense(10)
+                    @Maxout(4) Layer hidden;
+                    @Dense(1) Layer out;
+                }
+                """, "[Kiln/MaxoutWidth] Net.hidden: maxout takes the largest of each group of 4 consecutive features, "
+                        + "but its input has 10 features, not a multiple of 4; make the layer before it 8 or 12 features "
+                        + "wide, or take a k that divides 10",
+                "@Maxout(4)");
+    }
+
+    @Test
+    void contrastiveMarginMustBePositive() {
+        expectError("""
+                @Network(input = 4, loss = Loss.CONTRASTIVE,
+                         margin = -1)
+                class Net {
+                    @Dense(2) Layer out;
+                }
+                """, "[Kiln/Margin] network Net has contrastive margin -1.0, but it must be finite and positive; "
+                        + "e.g. margin = 1.0 or .loss(Loss.CONTRASTIVE, 1.0)",
+                "margin = -1");
+    }
+
+    @Test
+    void absoluteErrorOnSoftmax() {
+        expectError("""
+                @Network(input = 4, loss = Loss.MAE)
+                class Net {
+                    @Dense(2) @Softmax Layer out;
+                }
+                """, "[Kiln/LossMismatch] loss MAE does not fit the last layer Net.out (softmax) of network Net: "
+                        + "a softmax output under absolute error learns slowly and is rarely meant",
+                "loss = Loss.MAE");
+    }
+
+    @Test
+    void hingeNeedsScoresThatCanBeNegative() {
+        expectError("""
+                @Network(input = 4, loss = Loss.HINGE)
+                class Net {
+                    @Dense(1) @Relu Layer out;
+                }
+                """, "[Kiln/LossMismatch] loss HINGE does not fit the last layer Net.out (ReLU) of network Net: its "
+                        + "outputs are never negative, so a target of -1 is never met; end with no activation (scores), "
+                        + "or with @Tanh",
+                "loss = Loss.HINGE");
+    }
+
+    @Test
+    void multiclassHingeNeedsScores() {
+        expectError("""
+                @Network(input = 4, loss = Loss.MULTICLASS_HINGE)
+                class Net {
+                    @Dense(3) @Sigmoid Layer out;
+                }
+                """, "[Kiln/LossMismatch] loss MULTICLASS_HINGE does not fit the last layer Net.out (sigmoid) of network "
+                        + "Net: its outputs lie between 0 and 1, so no score can beat another by the margin of 1; end "
+                        + "with no activation (scores)",
+                "loss = Loss.MULTICLASS_HINGE");
+    }
+
+    @Test
+    void multiclassHingeNeedsTwoClasses() {
+        expectError("""
+                @Network(input = 4, loss = Loss.MULTICLASS_HINGE)
+                class Net {
+                    @Dense(1) Layer out;
+                }
+                """, "it needs at least 2 classes, but the network has 1 output; use HINGE for a single output",
+                "loss = Loss.MULTICLASS_HINGE");
+    }
+
+    @Test
+    void headsWithAnotherLoss() {
+        expectError("""
+                @Network(input = 4,
+                         loss = Loss.MSE,
+                         heads = {@Head(units = 2, loss = Loss.MSE)})
+                class Net {
+                    @Dense(2) Layer out;
+                }
+                """, "[Kiln/HeadsWithLoss] network Net declares heads and also loss MSE, but with heads the loss is the "
+                        + "heads' weighted sum (MULTI_TASK); remove the loss, or the heads",
+                "loss = Loss.MSE,");
+    }
+
+    @Test
+    void multiTaskWithoutHeads() {
+        expectError("""
+                @Network(input = 4,
+                         loss = Loss.MULTI_TASK)
+                class Net {
+                    @Dense(2) Layer out;
+                }
+                """, "[Kiln/NoHeads] network Net has loss MULTI_TASK but no heads; declare them, e.g. heads = "
+                        + "{@Head(units = 3, loss = Loss.SOFTMAX_CROSS_ENTROPY), @Head(units = 1, loss = Loss.MSE)} or "
+                        + ".head(3, Loss.SOFTMAX_CROSS_ENTROPY).head(1, Loss.MSE)",
+                "loss = Loss.MULTI_TASK");
+    }
+
+    @Test
+    void headUnitsMustBePositive() {
+        expectError("""
+                @Network(input = 4, heads = {
+                        @Head(units = 2, loss = Loss.MSE),
+                        @Head(units = 0,
+                              loss = Loss.MAE)})
+                class Net {
+                    @Dense(2) Layer out;
+                }
+                """, "[Kiln/HeadUnits] network Net, head 2: units must be positive, got 0; give the number of outputs "
+                        + "the head takes, e.g. units = 3 or .head(3, ...)",
+                "@Head(units = 0,");
+    }
+
+    @Test
+    void headWeightMustBePositive() {
+        expectError("""
+                @Network(input = 4, heads = {
+                        @Head(units = 2, loss = Loss.MSE,
+                              weight = -0.5)})
+                class Net {
+                    @Dense(2) Layer out;
+                }
+                """, "[Kiln/HeadWeight] network Net, head 1: weight must be finite and positive, got -0.5; "
+                        + "e.g. weight = 1.0 or .head(3, Loss.MSE, 1.0)",
+                "weight = -0.5");
+    }
+
+    @Test
+    void aHeadNeedsALossOfItsOwn() {
+        expectError("""
+                @Network(input = 4, heads = {
+                        @Head(units = 1, loss = Loss.MSE),
+                        @Head(units = 1,
+                              loss = Loss.NONE)})
+                class Net {
+                    @Dense(2) Layer out;
+                }
+                """, "[Kiln/HeadLoss] network Net, head 2: NONE is not a loss a head can have; give the head a loss of "
+                        + "its own, e.g. Loss.MSE",
+                "loss = Loss.NONE");
+    }
+
+    @Test
+    void headsMustCoverTheOutputs() {
+        expectError("""
+                @Network(input = 4,
+                         heads = {@Head(units = 3, loss = Loss.SOFTMAX_CROSS_ENTROPY), @Head(units = 2, loss = Loss.MSE)})
+                class Net {
+                    @Dense(4) Layer out;
+                }
+                """, "[Kiln/HeadsWidth] network Net: its heads take 5 outputs (3 + 2), but the last layer Net.out "
+                        + "(Dense(4)) gives 4; make the heads' units add up to 4",
+                "heads = {@Head(units = 3");
+    }
+
+    @Test
+    void aSoftmaxHeadNeedsLogits() {
+        expectError("""
+                @Network(input = 4, heads = {
+                        @Head(units = 3, loss = Loss.SOFTMAX_CROSS_ENTROPY),
+                        @Head(units = 1, loss = Loss.MSE)})
+                class Net {
+                    @Dense(4) @Softmax Layer out;
+                }
+                """, "[Kiln/HeadLastLayer] network Net, head 1 (SOFTMAX_CROSS_ENTROPY): the last layer Net.out "
+                        + "(softmax) normalizes across every head's outputs; end the network with a Dense layer and let "
+                        + "each head's loss read its own outputs",
+                "@Head(units = 3, loss = Loss.SOFTMAX_CROSS_ENTROPY)");
+    }
+
+    @Test
+    void aMaxoutAndAnotherActivationOnOneField() {
+        expectError("""
+                @Network(input = 4)
+                class Net {
+                    @Dense(4) @Maxout(2)
+                    @Relu Layer out;
+                }
+                """, "[Kiln/ConflictingAnnotations] field Net.out has both @Maxout and @Relu, but a field declares at "
+                        + "most one activation",
+                "@Relu Layer out;");
+    }
+
+    @Test
     void notAClass() {
         expectError("""
                 @Network(input = 4)

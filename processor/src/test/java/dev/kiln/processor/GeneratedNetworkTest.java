@@ -2,6 +2,7 @@ package dev.kiln.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.kiln.runtime.NetworkChecks.assertGradient;
+import static dev.kiln.runtime.NetworkChecks.batchFor;
 import static dev.kiln.runtime.NetworkChecks.centralDifference;
 import static dev.kiln.runtime.NetworkChecks.targets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -163,6 +164,78 @@ class GeneratedNetworkTest {
                 @Dense(value = 12, tier = Tier.UNROLLED) @Elu Layer a;
                 @Dense(value = 8, tier = Tier.UNROLLED) @Sigmoid Layer out;
             }
+
+            @Network(input = 3, loss = Loss.MAE, maxBatch = 4)
+            class AbsolutePRelu {
+                @Dense(5) Layer a;
+                @PRelu Layer slopes;
+                @Dense(2) Layer out;
+            }
+
+            @Network(input = 4, loss = Loss.MEAN_BIAS_ERROR, maxBatch = 4)
+            class MeanBias {
+                @Dense(6) @Maxout(3) Layer a;
+                @Dense(2) @Tanh Layer out;
+            }
+
+            @Network(input = 3, loss = Loss.HINGE, maxBatch = 4)
+            class Hinge {
+                @Dense(4) @Tanh Layer a;
+                @Dense(2) Layer out;
+            }
+
+            @Network(input = 4, loss = Loss.MULTICLASS_HINGE, maxBatch = 4)
+            class MulticlassHinge {
+                @Dense(6) @Maxout(2) Layer a;
+                @Dense(3) Layer out;
+            }
+
+            @Network(input = 3, loss = Loss.CONTRASTIVE, margin = 1.5, maxBatch = 4)
+            class Contrastive {
+                @Dense(4) @Elu Layer a;
+                @Dense(3) Layer embedding;
+            }
+
+            @Network(input = 4, maxBatch = 4, heads = {
+                    @Head(units = 3, loss = Loss.SOFTMAX_CROSS_ENTROPY),
+                    @Head(units = 1, loss = Loss.MSE, weight = 0.5),
+                    @Head(units = 2, loss = Loss.HINGE, weight = 0.25)})
+            class MultiTask {
+                @Dense(5) @Relu Layer a;
+                @Dense(6) Layer out;
+            }
+
+            @Network(input = 8, margin = 0.75, maxBatch = 4, heads = {
+                    @Head(units = 2, loss = Loss.CONTRASTIVE),
+                    @Head(units = 1, loss = Loss.BINARY_CROSS_ENTROPY, weight = 2.0),
+                    @Head(units = 1, loss = Loss.MAE, weight = 0.5),
+                    @Head(units = 1, loss = Loss.MEAN_BIAS_ERROR, weight = 0.125),
+                    @Head(units = 2, loss = Loss.MULTICLASS_HINGE, weight = 1.5)})
+            class MultiTaskPairs {
+                @PRelu Layer slopes;
+                @Maxout(2) Layer pool;
+                @Dense(7) Layer out;
+            }
+
+            @Network(input = 6, loss = Loss.MSE, maxBatch = 4)
+            class MaxoutFirst {
+                @Maxout(3) Layer pool;
+                @Dense(2) Layer out;
+            }
+
+            @Network(input = 4, loss = Loss.MAE, maxBatch = 4)
+            class MaxoutPReluLoops {
+                @Dense(value = 6, tier = Tier.LOOPS) @Maxout(2) Layer a;
+                @PRelu Layer slopes;
+                @Dense(value = 2, tier = Tier.LOOPS) Layer out;
+            }
+
+            @Network(input = 4, loss = Loss.MULTICLASS_HINGE, maxBatch = 4)
+            class MaxoutPReluBlas {
+                @Dense(value = 6, tier = Tier.BLAS) @Maxout(3) Layer a;
+                @PRelu Layer slopes;
+                @Dense(value = 3, tier = Tier.BLAS) Layer out;
+            }
             """;
 
     private static Compilation compilation;
@@ -176,7 +249,9 @@ class GeneratedNetworkTest {
     static Stream<String> trainable() {
         return Stream.of("Logits", "FusedSoftmax", "FusedSigmoid", "BinaryLogits", "Regression", "SoftmaxOnly",
                 "LogitsBlas", "FusedSoftmaxBlas", "FusedSigmoidBlas", "MixedTiers", "LogitsLoops",
-                "FusedSoftmaxLoops", "LogitsUnrolled", "FusedSoftmaxUnrolled", "FusedSigmoidUnrolled", "WidestUnrolled", "Switching");
+                "FusedSoftmaxLoops", "LogitsUnrolled", "FusedSoftmaxUnrolled", "FusedSigmoidUnrolled", "WidestUnrolled", "Switching",
+                "AbsolutePRelu", "MeanBias", "Hinge", "MulticlassHinge", "Contrastive", "MultiTask", "MultiTaskPairs",
+                "MaxoutFirst", "MaxoutPReluLoops", "MaxoutPReluBlas");
     }
 
     private static Model model(String name) {
@@ -184,9 +259,9 @@ class GeneratedNetworkTest {
     }
 
     /**
-     * Every trainable network at batches of 2 and 3; and {@code Switching}, whose first layer (96 weights)
-     * the planner computes unrolled up to a batch of 10 and through Blas beyond, at 10 and 11 (see
-     * {@code Planner.unrolledMaxBatch}).
+     * Every trainable network at batches of 2 and 3 (a network whose loss pairs rows takes 4 instead of 3);
+     * and {@code Switching}, whose first layer (96 weights) the planner computes unrolled up to a batch of
+     * 10 and through Blas beyond, at 10 and 11 (see {@code Planner.unrolledMaxBatch}).
      */
     static Stream<Arguments> trainableAndBatches() {
         return Stream.concat(trainable().flatMap(name -> Stream.of(Arguments.of(name, 2), Arguments.of(name, 3))),
@@ -195,8 +270,9 @@ class GeneratedNetworkTest {
 
     @ParameterizedTest
     @MethodSource("trainableAndBatches")
-    void forwardLossAndEveryGradientMatchTheReference(String name, int batch) {
+    void forwardLossAndEveryGradientMatchTheReference(String name, int rows) {
         Model model = model(name);
+        int batch = batchFor(model.spec(), rows);
         model.initialize(7);
         ReferenceNetwork reference = new ReferenceNetwork(model.spec());
         Random random = new Random(name.hashCode() + batch);
@@ -204,7 +280,7 @@ class GeneratedNetworkTest {
         float[] weights = randoms(random, floats(model.parameters()).length);
         Memory.copy(weights, 0, model.parameters(), 0, weights.length);
         float[] x = randoms(random, batch * model.inputSize());
-        float[] t = targets(random, model.spec().loss(), batch, model.outputSize());
+        float[] t = targets(random, model.spec(), batch);
         double[] p = toDouble(floats(model.parameters()));
         double[] xd = toDouble(x);
         double[] td = toDouble(t);
@@ -240,7 +316,7 @@ class GeneratedNetworkTest {
         model.setInputGradientEnabled(true);
         Random random = new Random(11);
         float[] x = randoms(random, 4 * model.inputSize());
-        float[] t = targets(random, model.spec().loss(), 4, model.outputSize());
+        float[] t = targets(random, model.spec(), 4);
         // The first calls link classes and resolve call sites, which allocates once; the JVM may allocate
         // now and then on its own (deoptimization). A step that allocates does so in every round.
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -41,7 +41,9 @@ class GeneratedVsInterpretedTest {
     static Stream<String> networks() {
         return Stream.of("Logits", "FusedSoftmax", "FusedSigmoid", "BinaryLogits", "Regression", "SoftmaxOnly",
                 "Inference", "LogitsBlas", "FusedSoftmaxBlas", "FusedSigmoidBlas", "MixedTiers", "LogitsLoops",
-                "FusedSoftmaxLoops", "LogitsUnrolled", "FusedSoftmaxUnrolled", "FusedSigmoidUnrolled", "WidestUnrolled", "Switching");
+                "FusedSoftmaxLoops", "LogitsUnrolled", "FusedSoftmaxUnrolled", "FusedSigmoidUnrolled", "WidestUnrolled", "Switching",
+                "AbsolutePRelu", "MeanBias", "Hinge", "MulticlassHinge", "Contrastive", "MultiTask", "MultiTaskPairs",
+                "MaxoutFirst", "MaxoutPReluLoops", "MaxoutPReluBlas");
     }
 
     @ParameterizedTest
@@ -60,7 +62,7 @@ class GeneratedVsInterpretedTest {
         Adam generatedAdam = new Adam(0.05f);
         Adam interpretedAdam = new Adam(0.05f);
         for (int step = 0; step < 5; step++) {
-            int batch = 1 + random.nextInt(generated.maxBatch());
+            int batch = NetworkChecks.batchFor(generated.spec(), 1 + random.nextInt(generated.maxBatch()));
             int offset = random.nextInt(4);
             float[] x = GeneratedNetworkTest.randoms(random, offset + batch * generated.inputSize());
             String at = name + " step " + step + ": ";
@@ -74,7 +76,7 @@ class GeneratedVsInterpretedTest {
             boolean inputGradient = step % 2 == 0;
             generated.setInputGradientEnabled(inputGradient);
             interpreted.setInputGradientEnabled(inputGradient);
-            float[] t = NetworkChecks.targets(random, generated.spec().loss(), batch, generated.outputSize());
+            float[] t = NetworkChecks.targets(random, generated.spec(), batch);
             generated.zeroGradients();
             interpreted.zeroGradients();
             assertClose(new float[] {interpreted.loss(t, 0)}, new float[] {generated.loss(t, 0)}, at + "loss");

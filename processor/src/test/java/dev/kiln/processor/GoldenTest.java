@@ -69,6 +69,31 @@ class GoldenTest {
                 """);
     }
 
+    @Test
+    void siameseEmbeddingWithMaxoutAndContrastiveLoss(TestInfo test) throws IOException {
+        check(test, "Siamese", "test.KilnSiamese", """
+                @Network(input = 8, loss = Loss.CONTRASTIVE, margin = 2.0, maxBatch = 16)
+                class Siamese {
+                    @Dense(24) @Maxout(3) Layer hidden;
+                    @Dense(16) Layer embedding;
+                }
+                """);
+    }
+
+    @Test
+    void multiTaskHeadsWithPRelu(TestInfo test) throws IOException {
+        check(test, "Tagger", "test.KilnTagger", """
+                @Network(input = 10, maxBatch = 32, heads = {
+                        @Head(units = 3, loss = Loss.SOFTMAX_CROSS_ENTROPY),
+                        @Head(units = 1, loss = Loss.MSE, weight = 0.5)})
+                class Tagger {
+                    @Dense(16) Layer hidden;
+                    @PRelu Layer slopes;
+                    @Dense(value = 4, tier = Tier.BLAS) Layer out;
+                }
+                """);
+    }
+
     private static void check(TestInfo test, String sourceName, String generated, String body) throws IOException {
         Compilation compilation = Sources.compile(Sources.source(sourceName, body));
         assertThat(compilation).succeededWithoutWarnings();

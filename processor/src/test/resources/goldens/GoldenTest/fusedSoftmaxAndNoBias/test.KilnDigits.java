@@ -154,7 +154,7 @@ public final class KilnDigits implements Model {
     private final MemorySegment dx = Memory.slice(memory, 12180L, MAX_BATCH * INPUT_SIZE);
 
     /**
-     * Layer 1's parameters, hidden weight then bias: 2048 floats of {@code params} from HIDDEN_WEIGHT.
+     * Layer 1's parameters, hidden weight: 2048 floats of {@code params} from HIDDEN_WEIGHT.
      */
     private final MemorySegment hiddenParams = Memory.slice(params, HIDDEN_WEIGHT, 2048);
 

@@ -1,9 +1,14 @@
 package dev.kiln.runtime;
 
+import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.LayerSpec;
+import dev.kiln.spec.Loss;
+import dev.kiln.spec.MaxoutSpec;
 import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.PReluSpec;
 
 /**
  * A double-precision evaluation of a {@link NetworkSpec}, written straight from the formulas and
@@ -11,8 +16,8 @@ import dev.kiln.spec.NetworkSpec;
  * function whose central finite differences their analytic gradients must match, for the interpreter's
  * tests here and for generated classes in the processor's tests (which use this module's test jar).
  *
- * <p>Parameters are laid out as Kiln documents: per Dense layer in declaration order, the weight
- * (outputs x inputs, row-major) and then the bias.
+ * <p>Parameters are laid out as Kiln documents: per layer with parameters, in declaration order, a Dense
+ * layer's weight (outputs x inputs, row-major) and then its bias, a PReLU's slopes (one per feature).
  */
 public final class ReferenceNetwork {
 
@@ -46,6 +51,32 @@ public final class ReferenceNetwork {
                     a = y;
                 }
                 case ActivationSpec f -> a = activate(f, a, batch, width);
+                case PReluSpec p -> {
+                    double[] y = new double[a.length];
+                    for (int b = 0; b < batch; b++) {
+                        for (int j = 0; j < width; j++) {
+                            double v = a[b * width + j];
+                            y[b * width + j] = v > 0 ? v : params[offset + j] * v;
+                        }
+                    }
+                    offset += width;
+                    a = y;
+                }
+                case MaxoutSpec m -> {
+                    int out = width / m.pieces();
+                    double[] y = new double[batch * out];
+                    for (int b = 0; b < batch; b++) {
+                        for (int o = 0; o < out; o++) {
+                            double max = Double.NEGATIVE_INFINITY;
+                            for (int p = 0; p < m.pieces(); p++) {
+                                max = Math.max(max, a[b * width + o * m.pieces() + p]);
+                            }
+                            y[b * out + o] = max;
+                        }
+                    }
+                    width = out;
+                    a = y;
+                }
             }
         }
         return a;
@@ -73,7 +104,7 @@ public final class ReferenceNetwork {
                 };
                 sum += y[b * width + j];
             }
-            if (f.function() == dev.kiln.spec.Activation.SOFTMAX) {
+            if (f.function() == Activation.SOFTMAX) {
                 for (int j = 0; j < width; j++) {
                     y[b * width + j] /= sum;
                 }
@@ -86,28 +117,98 @@ public final class ReferenceNetwork {
     public double loss(double[] params, double[] x, double[] t, int batch) {
         double[] y = forward(params, x, batch);
         int width = y.length / batch;
+        if (spec.loss() == Loss.MULTI_TASK) {
+            double total = 0;
+            for (int h = 0; h < spec.heads().size(); h++) {
+                HeadSpec head = spec.heads().get(h);
+                int start = spec.headStart(h);
+                double[] ys = slice(y, batch, width, start, head.units());
+                double[] ts = slice(t, batch, width, start, head.units());
+                total += head.weight() * loss(head.loss(), false, ys, ts, batch, head.units());
+            }
+            return total;
+        }
+        return loss(spec.loss(), spec.lossFusesLastActivation(), y, t, batch, width);
+    }
+
+    /** Columns {@code [start, start + units)} of each row. */
+    private static double[] slice(double[] v, int batch, int width, int start, int units) {
+        double[] s = new double[batch * units];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(v, b * width + start, s, b * units, units);
+        }
+        return s;
+    }
+
+    private double loss(Loss loss, boolean fused, double[] y, double[] t, int batch, int width) {
         double total = 0;
-        switch (spec.loss()) {
+        switch (loss) {
             case MSE -> {
                 for (int k = 0; k < y.length; k++) {
                     total += (y[k] - t[k]) * (y[k] - t[k]);
                 }
                 return total / y.length;
             }
+            case MAE -> {
+                for (int k = 0; k < y.length; k++) {
+                    total += Math.abs(y[k] - t[k]);
+                }
+                return total / y.length;
+            }
+            case MEAN_BIAS_ERROR -> {
+                for (int k = 0; k < y.length; k++) {
+                    total += y[k] - t[k];
+                }
+                return total / y.length;
+            }
             case BINARY_CROSS_ENTROPY -> {
                 for (int k = 0; k < y.length; k++) {
-                    double p = spec.lossFusesLastActivation() ? y[k] : 1 / (1 + Math.exp(-y[k]));
+                    double p = fused ? y[k] : 1 / (1 + Math.exp(-y[k]));
                     total -= t[k] * Math.log(p) + (1 - t[k]) * Math.log(1 - p);
                 }
                 return total / y.length;
             }
             case SOFTMAX_CROSS_ENTROPY -> {
-                double[] p = spec.lossFusesLastActivation() ? y
-                        : activate(ActivationSpec.of(dev.kiln.spec.Activation.SOFTMAX, "loss"), y, batch, width);
+                double[] p = fused ? y : activate(ActivationSpec.of(Activation.SOFTMAX, "loss"), y, batch, width);
                 for (int k = 0; k < y.length; k++) {
                     total -= t[k] * Math.log(p[k]);
                 }
                 return total / batch;
+            }
+            case HINGE -> {
+                for (int k = 0; k < y.length; k++) {
+                    total += Math.max(0, 1 - t[k] * y[k]);
+                }
+                return total / y.length;
+            }
+            case MULTICLASS_HINGE -> {
+                for (int b = 0; b < batch; b++) {
+                    int label = 0;
+                    for (int j = 0; j < width; j++) {
+                        if (t[b * width + j] == 1) {
+                            label = j;
+                        }
+                    }
+                    for (int j = 0; j < width; j++) {
+                        if (j != label) {
+                            total += Math.max(0, y[b * width + j] - y[b * width + label] + 1);
+                        }
+                    }
+                }
+                return total / batch;
+            }
+            case CONTRASTIVE -> {
+                for (int p = 0; p < batch / 2; p++) {
+                    double squared = 0;
+                    for (int j = 0; j < width; j++) {
+                        double diff = y[2 * p * width + j] - y[(2 * p + 1) * width + j];
+                        squared += diff * diff;
+                    }
+                    double similar = t[2 * p * width];
+                    double gap = Math.max(0, spec.margin() - Math.sqrt(squared));
+                    total += similar * squared + (1 - similar) * gap * gap;
+                }
+                return total / (batch / 2);
             }
             default -> throw new IllegalStateException("no loss");
         }

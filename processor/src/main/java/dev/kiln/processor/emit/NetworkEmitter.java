@@ -13,6 +13,7 @@ import dev.kiln.processor.model.Buffer;
 import dev.kiln.processor.model.LayerPlan;
 import dev.kiln.processor.model.NetworkPlan;
 import dev.kiln.processor.model.ParameterPlan;
+import dev.kiln.spec.PReluSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -83,7 +84,8 @@ public final class NetworkEmitter {
         String layers = plan.layers().stream().map(l -> l.spec().describe(l.inputSize())).collect(Collectors.joining(", "));
         return CodeBlock.builder()
                 .add("The network declared by {@link $L}, compiled by Kiln.\n", declaredBy)
-                .add("\n<p>Layers: $L; loss: $L; at most $L samples per batch.\n", layers, plan.spec().loss(), plan.spec().maxBatch())
+                .add("\n<p>Layers: $L; loss: $L; at most $L samples per batch.\n", layers, plan.spec().describeLoss(),
+                        plan.spec().maxBatch())
                 .add("A new instance has all parameters zero: call {@link #initialize(long)} or load weights.\n")
                 .build();
     }
@@ -154,10 +156,12 @@ public final class NetworkEmitter {
                 continue;
             }
             String tensors = layer.weight().name().substring(0, layer.weight().name().lastIndexOf('.'));
+            String what = layer.spec() instanceof PReluSpec ? "the slopes " + layer.weight().name()
+                    : layer.bias() == null ? tensors + " weight" : tensors + " weight then bias";
             fields.add(FieldSpec.builder(RuntimeTypes.MEMORY_SEGMENT, layer.tensors() + "Params", Modifier.PRIVATE,
                             Modifier.FINAL)
-                    .addJavadoc("Layer $L's parameters, $L weight then bias: $L floats of {@code params} from $N.\n",
-                            layer.number(), tensors, layer.parameterCount(), layer.weight().constant())
+                    .addJavadoc("Layer $L's parameters, $L: $L floats of {@code params} from $N.\n",
+                            layer.number(), what, layer.parameterCount(), layer.weight().constant())
                     .initializer("$T.slice(params, $N, $L)", RuntimeTypes.MEMORY, layer.weight().constant(),
                             layer.parameterCount())
                     .build());

@@ -4,10 +4,13 @@ import com.palantir.javapoet.CodeBlock;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.Loss;
+import dev.kiln.spec.MaxoutSpec;
 import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.PReluSpec;
 import dev.kiln.spec.Tier;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -21,6 +24,9 @@ final class SpecLiteral {
     // new NetworkSpec("Iris", List.of(4), List.of(
     //         new DenseSpec(16, true, Init.AUTO, 0.01, "Iris.hidden"), ...),
     //         Loss.SOFTMAX_CROSS_ENTROPY, 128)
+    // and, with a margin or heads, their values after maxBatch:
+    //         Loss.MULTI_TASK, 128, 1.0, List.of(
+    //                 new HeadSpec(3, Loss.SOFTMAX_CROSS_ENTROPY, 1.0), ...))
     static CodeBlock of(NetworkSpec spec) {
         CodeBlock.Builder code = CodeBlock.builder()
                 .add("new $T($S, $T.of($L), $T.of(", NetworkSpec.class, spec.name(), List.class,
@@ -29,7 +35,17 @@ final class SpecLiteral {
         for (int i = 0; i < spec.layers().size(); i++) {
             code.add(i == 0 ? "\n" : ",\n").add(layer(spec.layers().get(i)));
         }
-        return code.add("),\n$T.$L, $L)$<$<", Loss.class, spec.loss().name(), spec.maxBatch()).build();
+        code.add("),\n$T.$L, $L", Loss.class, spec.loss().name(), spec.maxBatch());
+        if (spec.margin() == NetworkSpec.DEFAULT_MARGIN && spec.heads().isEmpty()) {
+            return code.add(")$<$<").build();
+        }
+        code.add(", $L, $T.of(", spec.margin(), List.class);
+        for (int h = 0; h < spec.heads().size(); h++) {
+            HeadSpec head = spec.heads().get(h);
+            code.add(h == 0 ? "\n$>$>" : ",\n").add("new $T($L, $T.$L, $L)", HeadSpec.class, head.units(), Loss.class,
+                    head.loss().name(), head.weight());
+        }
+        return code.add(spec.heads().isEmpty() ? "))$<$<" : "$<$<))$<$<").build();
     }
 
     private static CodeBlock layer(LayerSpec layer) {
@@ -41,6 +57,8 @@ final class SpecLiteral {
                             Init.class, d.init().name(), d.scale(), d.source(), Tier.class, d.tier().name());
             case ActivationSpec a -> CodeBlock.of("new $T($T.$L, $L, $S)", ActivationSpec.class, Activation.class,
                     a.function().name(), a.alpha(), a.source());
+            case PReluSpec p -> CodeBlock.of("new $T($S)", PReluSpec.class, p.source());
+            case MaxoutSpec m -> CodeBlock.of("new $T($L, $S)", MaxoutSpec.class, m.pieces(), m.source());
         };
     }
 }

@@ -6,6 +6,7 @@ import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.Loss;
 import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.PReluSpec;
 import dev.kiln.spec.Tier;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,8 +16,8 @@ import java.util.Set;
 
 /**
  * The model stage: lays out a valid {@link NetworkSpec} as a generated class. Parameters are packed in
- * declaration order, weight before bias; every layer writes its own output buffer, so the backward pass
- * can read every layer's input and output.
+ * declaration order, weight before bias (a PReLU's slopes are its weight, and it has no bias); every layer
+ * writes its own output buffer, so the backward pass can read every layer's input and output.
  */
 public final class Planner {
 
@@ -57,6 +58,10 @@ public final class Planner {
                     biases[i] = parameter(layerFields.get(i), "bias", i + 1, offset, List.of(out), constants);
                     offset += biases[i].size();
                 }
+            } else if (spec.layers().get(i) instanceof PReluSpec) {
+                // one slope per feature, named as torch.nn.PReLU names it
+                weights[i] = parameter(layerFields.get(i), "weight", i + 1, offset, List.of(sizes.get(i + 1)), constants);
+                offset += weights[i].size();
             }
         }
         int parameterCount = offset;

@@ -247,7 +247,10 @@ public final class ChainParser {
             case "input" -> b == null ? Kiln.input(a.ints()) : b.input(a.ints());
             case "network" -> b == null ? Kiln.network(a.string(0, 1))
                     : a.unknown("network(...) only starts a chain");
-            case "loss" -> b.loss(a.enumeration(0, 1, Loss.class));
+            case "loss" -> args.size() == 1 ? b.loss(a.enumeration(0, 1, Loss.class))
+                    : b.loss(a.enumeration(0, 2, Loss.class), a.real(1, 2));
+            case "head" -> args.size() == 2 ? b.head(a.integer(0, 2), a.enumeration(1, 2, Loss.class))
+                    : b.head(a.integer(0, 3), a.enumeration(1, 3, Loss.class), a.real(2, 3));
             case "maxBatch" -> b.maxBatch(a.integer(0, 1));
             case "dense" -> b.dense(a.integer(0, 1));
             case "noBias" -> a.none(b.noBias());
@@ -259,6 +262,8 @@ public final class ChainParser {
             case "tanh" -> a.none(b.tanh());
             case "relu" -> a.none(b.relu());
             case "softmax" -> a.none(b.softmax());
+            case "prelu" -> a.none(b.prelu());
+            case "maxout" -> b.maxout(a.integer(0, 1));
             case "leakyRelu" -> args.isEmpty() ? b.leakyRelu() : b.leakyRelu(a.real(0, 1));
             case "elu" -> args.isEmpty() ? b.elu() : b.elu(a.real(0, 1));
             case "activation" -> args.size() == 1 ? b.activation(a.enumeration(0, 1, Activation.class))
@@ -364,7 +369,8 @@ public final class ChainParser {
     private static String example(String method) {
         return switch (method) {
             case "named", "network" -> "\"hidden\"";
-            case "loss" -> "Loss.SOFTMAX_CROSS_ENTROPY";
+            case "loss" -> "Loss.SOFTMAX_CROSS_ENTROPY or 1.0";
+            case "head" -> "3, Loss.MSE or 0.5";
             case "tier" -> "Tier.LOOPS";
             case "init" -> "Init.HE_NORMAL or 0.05";
             case "activation" -> "Activation.RELU or 0.1";

@@ -5,7 +5,9 @@ import dev.kiln.dsl.Elu;
 import dev.kiln.dsl.Identity;
 import dev.kiln.dsl.Layer;
 import dev.kiln.dsl.LeakyRelu;
+import dev.kiln.dsl.Maxout;
 import dev.kiln.dsl.Network;
+import dev.kiln.dsl.PRelu;
 import dev.kiln.dsl.Relu;
 import dev.kiln.dsl.Sigmoid;
 import dev.kiln.dsl.Softmax;
@@ -15,10 +17,13 @@ import dev.kiln.processor.validate.Location;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.Loss;
+import dev.kiln.spec.MaxoutSpec;
 import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.PReluSpec;
 import dev.kiln.spec.Problem;
 import dev.kiln.spec.Rule;
 import dev.kiln.spec.Tier;
@@ -59,6 +64,10 @@ public final class NetworkParser {
             LeakyRelu.class.getCanonicalName(), Activation.LEAKY_RELU,
             Elu.class.getCanonicalName(), Activation.ELU,
             Softmax.class.getCanonicalName(), Activation.SOFTMAX);
+
+    /** The annotations of activation layers that are not an {@link Activation}: PReLU and maxout. */
+    private static final String PRELU = PRelu.class.getCanonicalName();
+    private static final String MAXOUT = Maxout.class.getCanonicalName();
 
     private final Elements elements;
 
@@ -102,19 +111,31 @@ public final class NetworkParser {
             for (AnnotationValue dim : listValue(values.get("input"))) {
                 input.add(intValue(dim));
             }
+            List<HeadSpec> heads = new ArrayList<>();
+            List<HeadOrigin> headOrigins = new ArrayList<>();
+            for (AnnotationValue head : listValue(values.get("heads"))) {
+                AnnotationMirror mirror = mirrorValue(head);
+                Map<String, AnnotationValue> v = withDefaults(mirror);
+                heads.add(new HeadSpec(intValue(v.get("units")), enumValue(v.get("loss"), Loss.class),
+                        doubleValue(v.get("weight"))));
+                headOrigins.add(new HeadOrigin(new Location(type, network, head), explicitLocations(type, network, mirror)));
+            }
             NetworkSpec spec = new NetworkSpec(
                     sourceName,
                     input,
                     layers,
-                    enumValue(values.get("loss"), Loss.class),
-                    intValue(values.get("maxBatch")));
+                    NetworkSpec.lossOf(enumValue(values.get("loss"), Loss.class), heads),
+                    intValue(values.get("maxBatch")),
+                    doubleValue(values.get("margin")),
+                    heads);
             String packageName = elements.getPackageOf(type).getQualifiedName().toString();
             Location networkAt = Location.of(type, network);
             Map<String, Location> networkAttributes = explicitLocations(type, network);
             List<LayerOrigin> layerOrigins = List.copyOf(origins);
+            List<HeadOrigin> headsAt = List.copyOf(headOrigins);
             return new Declaration(packageName, sourceName, Declaration.generatedName(sourceName), spec,
                     layerOrigins.stream().map(LayerOrigin::field).toList(), type,
-                    problem -> locate(problem, networkAt, networkAttributes, layerOrigins), findings);
+                    problem -> locate(problem, networkAt, networkAttributes, layerOrigins, headsAt), findings);
         }
 
         private void checkReachable(AnnotationMirror network) {
@@ -142,7 +163,7 @@ public final class NetworkParser {
                 String name = qualifiedName(mirror);
                 if (name.equals(DENSE)) {
                     dense = mirror;
-                } else if (ACTIVATIONS.containsKey(name)) {
+                } else if (ACTIVATIONS.containsKey(name) || name.equals(PRELU) || name.equals(MAXOUT)) {
                     if (activation == null) {
                         activation = mirror;
                     } else {
@@ -177,10 +198,17 @@ public final class NetworkParser {
                 origins.add(new LayerOrigin(fieldName, Location.of(field, dense), explicitLocations(field, dense)));
             }
             if (activation != null) {
-                Activation function = ACTIVATIONS.get(qualifiedName(activation));
+                String name = qualifiedName(activation);
                 Map<String, AnnotationValue> v = withDefaults(activation);
-                double alpha = function.hasAlpha() ? doubleValue(v.get("alpha")) : function.defaultAlpha();
-                layers.add(new ActivationSpec(function, alpha, where));
+                if (name.equals(PRELU)) {
+                    layers.add(new PReluSpec(where));
+                } else if (name.equals(MAXOUT)) {
+                    layers.add(new MaxoutSpec(intValue(v.get("value")), where));
+                } else {
+                    Activation function = ACTIVATIONS.get(name);
+                    double alpha = function.hasAlpha() ? doubleValue(v.get("alpha")) : function.defaultAlpha();
+                    layers.add(new ActivationSpec(function, alpha, where));
+                }
                 origins.add(new LayerOrigin(fieldName, Location.of(field, activation),
                         explicitLocations(field, activation)));
             }
@@ -192,12 +220,27 @@ public final class NetworkParser {
     }
 
     /**
-     * The network's own attributes ({@code input}, {@code maxBatch}, {@code loss}) point at the
-     * {@code @Network} value; anything else about a layer at the layer's annotation or value.
+     * Where one {@code @Head} of {@code @Network(heads = ...)} was written.
+     *
+     * @param head       the head, an element of the {@code heads} value
+     * @param attributes the locations of its explicitly written values, by name
+     */
+    private record HeadOrigin(Location head, Map<String, Location> attributes) {
+    }
+
+    /**
+     * The network's own attributes ({@code input}, {@code maxBatch}, {@code loss}, {@code margin},
+     * {@code heads}) point at the {@code @Network} value, a head's ({@code heads[1].weight}) at the value
+     * in its {@code @Head}; anything else about a layer at the layer's annotation or value.
      */
     private static Location locate(Problem problem, Location network, Map<String, Location> networkAttributes,
-                                   List<LayerOrigin> origins) {
+                                   List<LayerOrigin> origins, List<HeadOrigin> heads) {
         String attribute = problem.attribute();
+        if (attribute != null && attribute.startsWith("heads[")) {
+            int index = Integer.parseInt(attribute.substring("heads[".length(), attribute.indexOf(']')));
+            HeadOrigin head = heads.get(index);
+            return head.attributes().getOrDefault(attribute.substring(attribute.indexOf("].") + 2), head.head());
+        }
         if (problem.layer() == Problem.NETWORK || "loss".equals(attribute)) {
             return attribute == null ? network : networkAttributes.getOrDefault(attribute, network);
         }
@@ -257,11 +300,24 @@ public final class NetworkParser {
     }
 
     private static Map<String, Location> explicitLocations(Element element, AnnotationMirror mirror) {
+        return explicitLocations(element, mirror, mirror);
+    }
+
+    /**
+     * The explicitly written values of {@code nested}, an annotation inside {@code mirror} (a {@code @Head}
+     * in {@code @Network}), as locations in {@code mirror} on {@code element}.
+     */
+    private static Map<String, Location> explicitLocations(Element element, AnnotationMirror mirror,
+                                                           AnnotationMirror nested) {
         Map<String, Location> at = new HashMap<>();
-        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : mirror.getElementValues().entrySet()) {
+        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : nested.getElementValues().entrySet()) {
             at.put(e.getKey().getSimpleName().toString(), new Location(element, mirror, e.getValue()));
         }
         return at;
+    }
+
+    private static AnnotationMirror mirrorValue(AnnotationValue value) {
+        return value.getValue() instanceof AnnotationMirror m ? m : unresolved();
     }
 
     private static int intValue(AnnotationValue value) {

@@ -10,8 +10,11 @@ import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.Init;
+import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.Loss;
+import dev.kiln.spec.MaxoutSpec;
 import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.PReluSpec;
 import dev.kiln.spec.Tier;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -176,6 +179,39 @@ class PlannerTest {
         NetworkPlan plan = plan(spec, "x", "X");
         assertEquals("x", plan.layers().get(0).tensors());
         assertEquals("x2", plan.layers().get(1).tensors());
+    }
+
+    @Test
+    void preluSlopesAreAWeightOfTheirOwnAndMaxoutNarrowsItsBuffer() {
+        NetworkSpec spec = new NetworkSpec("N", List.of(4), List.of(
+                new DenseSpec(8, true, Init.AUTO, 0.01, "N.hidden", Tier.LOOPS),
+                new MaxoutSpec(2, "N.hidden"),
+                new PReluSpec("N.slopes"),
+                new DenseSpec(1, false, Init.AUTO, 0.01, "N.out")), Loss.MSE, 8);
+        NetworkPlan plan = plan(spec, "hidden", "hidden", "slopes", "out");
+        assertEquals(List.of("hidden.weight", "hidden.bias", "slopes.weight", "out.weight"),
+                plan.parameters().stream().map(ParameterPlan::name).toList());
+        assertEquals(List.of(0, 32, 40, 44), plan.parameters().stream().map(ParameterPlan::offset).toList());
+        assertEquals(List.of(4), plan.parameters().get(2).shape());
+        LayerPlan slopes = plan.layers().get(2);
+        assertEquals("slopes", slopes.tensors());
+        assertEquals(4, slopes.parameterCount());
+        assertNull(slopes.bias());
+        assertFalse(plan.layers().get(1).fused(), "a maxout is never fused into its Dense layer's loops");
+        assertEquals("MAX_BATCH * 4", plan.buffer("out2").size(), "the maxout's output is k times narrower");
+        assertEquals(4 * 8 + 8 + 4 + 4, plan.parameterCount());
+    }
+
+    @Test
+    void headsShareTheLastLayersGradient() {
+        NetworkSpec spec = new NetworkSpec("N", List.of(4), List.of(
+                new DenseSpec(4, true, Init.AUTO, 0.01, "N.out")), Loss.MULTI_TASK, 8, 1.0,
+                List.of(new HeadSpec(3, Loss.SOFTMAX_CROSS_ENTROPY), new HeadSpec(1, Loss.MSE)));
+        LossPlan loss = plan(spec, "out").loss();
+        assertFalse(loss.fused());
+        assertEquals("out1", loss.on().name());
+        assertEquals("dOut1", loss.gradient().name());
+        assertEquals(4, loss.width());
     }
 
     @Test

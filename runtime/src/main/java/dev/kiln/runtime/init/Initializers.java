@@ -46,6 +46,13 @@ public final class Initializers {
         }
     }
 
+    /** Sets {@code count} floats of {@code p} from element {@code offset} to {@code value}, e.g. PReLU's slopes to 0.25. */
+    public static void constant(MemorySegment p, long offset, int count, float value) {
+        for (int j = 0; j < count; j++) {
+            p.setAtIndex(FLOAT, offset + j, value);
+        }
+    }
+
     /** Sets {@code count} floats of {@code p} from element {@code offset} to zero. */
     public static void zeros(MemorySegment p, long offset, int count) {
         Memory.clear(p, offset, count);

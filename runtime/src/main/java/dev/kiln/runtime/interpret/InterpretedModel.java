@@ -12,7 +12,9 @@ import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.Loss;
+import dev.kiln.spec.MaxoutSpec;
 import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.PReluSpec;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,12 +27,14 @@ import java.util.List;
  * <p>When it is built, the model plans one step per layer, with the buffers it reads and writes and the
  * offsets of its parameters, exactly as the generated class lays them out:
  * <ul>
- *   <li>parameters: per Dense layer in order, the weight ({@code [out, in]}, row-major) and then the bias,
- *       packed in one array, named {@code <field>.weight} and {@code <field>.bias}, where the field is the
- *       part of the layer's {@link LayerSpec#source() source} after its last dot;</li>
+ *   <li>parameters: per layer with parameters, in order, packed in one array: for a Dense layer the weight
+ *       ({@code [out, in]}, row-major) and then the bias, named {@code <field>.weight} and
+ *       {@code <field>.bias}; for a PReLU its slopes ({@code [features]}), named {@code <field>.weight};
+ *       where the field is the part of the layer's {@link LayerSpec#source() source} after its last dot;</li>
  *   <li>buffers: each layer writes its own output buffer and receives its own output gradient, both
  *       sized once for {@link NetworkSpec#maxBatch()} samples;</li>
- *   <li>initialization: one {@link Rng} seeded with the seed, drawn from layer by layer.</li>
+ *   <li>initialization: one {@link Rng} seeded with the seed, drawn from layer by layer (PReLU slopes
+ *       start at {@value PReluSpec#INITIAL_SLOPE} and draw nothing).</li>
  * </ul>
  * A forward pass then runs the steps in order and a backward pass runs them in reverse, each calling the
  * runtime's kernels. Generated code calls the same kernels for the layers it computes through
@@ -154,6 +158,12 @@ public final class InterpretedModel implements Model {
                             spec.initOf(i), dense.scale());
                 }
                 case ActivationSpec activation -> ActivationStep.of(activation, wiring);
+                case PReluSpec prelu -> {
+                    long weight = offset;
+                    offset += out;
+                    yield new PReluStep(wiring, params, grads, field(prelu.source()), weight);
+                }
+                case MaxoutSpec maxout -> new MaxoutStep(wiring, maxout.pieces());
             };
             parameters.addAll(steps[i].parameters());
         }
@@ -187,11 +197,10 @@ public final class InterpretedModel implements Model {
     private LossStep lossStep(NetworkSpec spec, Step[] steps, boolean fused) {
         Wiring lastLayer = steps[steps.length - 1].wiring;
         if (fused) {
-            return new LossStep(spec.loss(), lastLayer.input(), t, lastLayer.inputGradient(), lastLayer.inputSize(),
+            return new LossStep(spec, lastLayer.input(), t, lastLayer.inputGradient(), lastLayer.inputSize(),
                     steps[steps.length - 1]);
         }
-        return new LossStep(spec.loss(), lastLayer.output(), t, lastLayer.outputGradient(), lastLayer.outputSize(),
-                null);
+        return new LossStep(spec, lastLayer.output(), t, lastLayer.outputGradient(), lastLayer.outputSize(), null);
     }
 
     private static int parameterCount(NetworkSpec spec) {
@@ -200,6 +209,8 @@ public final class InterpretedModel implements Model {
         for (int i = 0; i < spec.layers().size(); i++) {
             if (spec.layers().get(i) instanceof DenseSpec dense) {
                 count += DenseStep.parameterCount(sizes.get(i), sizes.get(i + 1), dense.bias());
+            } else if (spec.layers().get(i) instanceof PReluSpec) {
+                count += sizes.get(i + 1);
             }
         }
         return count;
@@ -255,7 +266,8 @@ public final class InterpretedModel implements Model {
 
     /**
      * {@inheritDoc} The draws are those of the generated class: layer by layer, each Dense weight filled
-     * from its (resolved) initialization and each bias set to zero, from one generator.
+     * from its (resolved) initialization and each bias set to zero, from one generator; PReLU slopes are
+     * set to {@value PReluSpec#INITIAL_SLOPE}.
      */
     @Override
     public void initialize(long seed) {

@@ -17,6 +17,9 @@ import java.lang.foreign.MemorySegment;
  * Leaky ReLU and ELU take their {@code alpha} as a last argument. Softmax works on rows and takes a batch
  * and a row width instead of {@code n}. Every backward may write {@code dx} over {@code dy} (the same
  * floats): each value of {@code dy} is read before the value of {@code dx} at its index is written.
+ *
+ * <p>Two layers that are not element-wise have calls of their own: PReLU, whose slopes are parameters
+ * (its backward adds their gradient), and maxout, whose output is narrower than its input.
  */
 public final class Activations {
 
@@ -160,6 +163,84 @@ public final class Activations {
             for (int j = 0; j < width; j++) {
                 float v = ys.getAtIndex(FLOAT, yRow + j);
                 dxs.setAtIndex(FLOAT, dxRow + j, v * (dys.getAtIndex(FLOAT, dyRow + j) - projection));
+            }
+        }
+    }
+
+    /**
+     * PReLU: {@code y[s][j] = x[s][j]} where it is positive, else {@code a[j] x[s][j]}, for {@code batch}
+     * rows of {@code width} features, the slope {@code a[j]} of feature {@code j} at {@code ps[a + j]}.
+     */
+    public static void preluForward(MemorySegment xs, long x, MemorySegment ps, long a, MemorySegment ys, long y,
+                                    int batch, int width) {
+        for (int s = 0; s < batch; s++) {
+            long row = (long) s * width;
+            for (int j = 0; j < width; j++) {
+                float v = xs.getAtIndex(FLOAT, x + row + j);
+                ys.setAtIndex(FLOAT, y + row + j, v > 0 ? v : ps.getAtIndex(FLOAT, a + j) * v);
+            }
+        }
+    }
+
+    /**
+     * PReLU backward: adds {@code dL/da[j] = sum_s (x[s][j] > 0 ? 0 : x[s][j]) dy[s][j]} to
+     * {@code gs[ga + j]} and, unless {@code dxs} is null, writes {@code dx = dy} where {@code x > 0}, else
+     * {@code a[j] dy} (at 0 the slope's side, as PyTorch). {@code dx} may be written over {@code dy}.
+     */
+    public static void preluBackward(MemorySegment xs, long x, MemorySegment ps, long a, MemorySegment dys, long dy,
+                                     MemorySegment dxs, long dx, MemorySegment gs, long ga, int batch, int width) {
+        for (int s = 0; s < batch; s++) {
+            long row = (long) s * width;
+            for (int j = 0; j < width; j++) {
+                float v = xs.getAtIndex(FLOAT, x + row + j);
+                float g = dys.getAtIndex(FLOAT, dy + row + j);
+                if (v <= 0) {
+                    gs.setAtIndex(FLOAT, ga + j, gs.getAtIndex(FLOAT, ga + j) + v * g);
+                }
+                if (dxs != null) {
+                    dxs.setAtIndex(FLOAT, dx + row + j, v > 0 ? g : ps.getAtIndex(FLOAT, a + j) * g);
+                }
+            }
+        }
+    }
+
+    /**
+     * Maxout: {@code y[o] = max(x[o k], x[o k + 1], ..., x[o k + k - 1])} for {@code o < n}: each output
+     * the largest of a group of {@code k} consecutive inputs. The groups run on across rows (a row of
+     * {@code w} outputs reads {@code w k} inputs), so {@code n} is the batch times the output width.
+     */
+    public static void maxoutForward(MemorySegment xs, long x, MemorySegment ys, long y, int n, int k) {
+        for (int o = 0; o < n; o++) {
+            long group = x + (long) o * k;
+            float max = xs.getAtIndex(FLOAT, group);
+            for (int p = 1; p < k; p++) {
+                max = Math.max(max, xs.getAtIndex(FLOAT, group + p));
+            }
+            ys.setAtIndex(FLOAT, y + o, max);
+        }
+    }
+
+    /**
+     * Maxout backward: {@code dx[o k + p] = dy[o]} for the piece {@code p} that was the largest of its
+     * group (the first of them on a tie), 0 for the others; the largest is found again from {@code x}. The
+     * {@code n k} values of {@code dx} must not overlap {@code dy}.
+     */
+    public static void maxoutBackward(MemorySegment xs, long x, MemorySegment dys, long dy, MemorySegment dxs, long dx,
+                                      int n, int k) {
+        for (int o = 0; o < n; o++) {
+            long group = (long) o * k;
+            int best = 0;
+            float max = xs.getAtIndex(FLOAT, x + group);
+            for (int p = 1; p < k; p++) {
+                float v = xs.getAtIndex(FLOAT, x + group + p);
+                if (v > max) {
+                    max = v;
+                    best = p;
+                }
+            }
+            float g = dys.getAtIndex(FLOAT, dy + o);
+            for (int p = 0; p < k; p++) {
+                dxs.setAtIndex(FLOAT, dx + group + p, p == best ? g : 0f);
             }
         }
     }

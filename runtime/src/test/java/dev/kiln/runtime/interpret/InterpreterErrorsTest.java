@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.InvalidNetworkException;
 import dev.kiln.spec.Loss;
+import dev.kiln.spec.MaxoutSpec;
 import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.PReluSpec;
 import dev.kiln.spec.Problem;
 import dev.kiln.spec.Rule;
 import java.util.List;
@@ -53,6 +56,39 @@ class InterpreterErrorsTest {
                 new DenseSpec(2, true, Init.NORMAL, 0, "Scale.out")));
         assertRule(Rule.TOO_LARGE, Networks.spec("Huge", 100_000, Loss.NONE, 100_000,
                 Networks.dense(2, Init.AUTO, "Huge.out")));
+    }
+
+    @Test
+    void theRulesOfTheNewLayersAndLossesAreCheckedToo() {
+        assertRule(Rule.PRELU_FIELD, Networks.spec("Shared", 3, Loss.NONE, 4,
+                Networks.dense(2, Init.AUTO, "Shared.a"), new PReluSpec("Shared.a")));
+        assertRule(Rule.MAXOUT_WIDTH, Networks.spec("Uneven", 3, Loss.NONE, 4,
+                Networks.dense(5, Init.AUTO, "Uneven.a"), new MaxoutSpec(2, "Uneven.a")));
+        assertRule(Rule.MAXOUT_PIECES, Networks.spec("Single", 3, Loss.NONE, 4, new MaxoutSpec(1, "Single.m")));
+        assertRule(Rule.MARGIN, new NetworkSpec("Marginless", List.of(3), List.of(
+                Networks.dense(2, Init.AUTO, "Marginless.a")), Loss.CONTRASTIVE, 4, -1, List.of()));
+        assertRule(Rule.HEADS_WIDTH, new NetworkSpec("Narrow", List.of(3), List.of(
+                Networks.dense(2, Init.AUTO, "Narrow.a")), Loss.MULTI_TASK, 4, 1.0, List.of(new HeadSpec(3, Loss.MSE))));
+        assertRule(Rule.NO_HEADS, Networks.spec("Headless", 3, Loss.MULTI_TASK, 4, Networks.dense(2, Init.AUTO, "Headless.a")));
+    }
+
+    @Test
+    void hingeTargetsThatAreNotSignsNameTheirRow() {
+        InterpretedModel model = Interpreter.of(Networks.HINGE, 1);
+        model.forward(new float[6], 0, 2);
+        var e = assertThrows(IllegalArgumentException.class, () -> model.loss(new float[] {1, -1, 1, 0}, 0));
+        assertEquals("hinge loss: the target of row 1 of the batch, value 1, is 0.0, but hinge targets are -1 or +1; "
+                + "map 0/1 labels with 2t - 1", e.getMessage());
+        assertThrows(IllegalStateException.class, model::backward, "no loss, no backward");
+    }
+
+    @Test
+    void contrastiveBatchesMustBeEven() {
+        InterpretedModel model = Interpreter.of(Networks.CONTRASTIVE, 1);
+        model.forward(new float[9], 0, 3);
+        var e = assertThrows(IllegalArgumentException.class, () -> model.loss(new float[9], 0));
+        assertEquals("contrastive loss: rows 2i and 2i + 1 of a batch are a pair, but the batch has 3 rows; give an "
+                + "even batch, each pair on adjacent rows", e.getMessage());
     }
 
     private static void assertRule(Rule rule, NetworkSpec spec) {

@@ -37,23 +37,24 @@ class InterpreterGradientTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.kiln.runtime.interpret.Networks#trainable")
     void outputsLossAndEveryGradientMatchTheReference(NetworkSpec spec) {
+        int batch = NetworkChecks.batchFor(spec, BATCH);
         InterpretedModel model = Interpreter.of(spec);
         Random random = new Random(spec.name().hashCode());
         float[] weights = Networks.uniform(random, (int) Memory.floats(model.parameters()), 1.0);
         Memory.copy(weights, 0, model.parameters(), 0, weights.length);
-        float[] x = Networks.uniform(random, INPUT_OFFSET + BATCH * model.inputSize(), 2.0);
-        float[] t = new float[TARGET_OFFSET + BATCH * model.outputSize()];
-        float[] targets = NetworkChecks.targets(random, spec.loss(), BATCH, model.outputSize());
+        float[] x = Networks.uniform(random, INPUT_OFFSET + batch * model.inputSize(), 2.0);
+        float[] t = new float[TARGET_OFFSET + batch * model.outputSize()];
+        float[] targets = NetworkChecks.targets(random, spec, batch);
         System.arraycopy(targets, 0, t, TARGET_OFFSET, targets.length);
 
         ReferenceNetwork reference = new ReferenceNetwork(spec);
         double[] p = Networks.toDouble(TestArrays.floats(model.parameters()), 0, (int) Memory.floats(model.parameters()));
-        double[] xd = Networks.toDouble(x, INPUT_OFFSET, BATCH * model.inputSize());
-        double[] td = Networks.toDouble(t, TARGET_OFFSET, BATCH * model.outputSize());
+        double[] xd = Networks.toDouble(x, INPUT_OFFSET, batch * model.inputSize());
+        double[] td = Networks.toDouble(t, TARGET_OFFSET, batch * model.outputSize());
 
-        float[] y = model.forward(x, INPUT_OFFSET, BATCH);
-        double[] expected = reference.forward(p, xd, BATCH);
-        assertEquals(BATCH * model.outputSize(), expected.length);
+        float[] y = model.forward(x, INPUT_OFFSET, batch);
+        double[] expected = reference.forward(p, xd, batch);
+        assertEquals(batch * model.outputSize(), expected.length);
         for (int k = 0; k < expected.length; k++) {
             assertClose(expected[k], y[k], spec.name() + " output " + k);
         }
@@ -61,17 +62,17 @@ class InterpreterGradientTest {
         model.zeroGradients();
         model.setInputGradientEnabled(true);
         float loss = model.loss(t, TARGET_OFFSET);
-        assertClose(reference.loss(p, xd, td, BATCH), loss, spec.name() + " loss");
+        assertClose(reference.loss(p, xd, td, batch), loss, spec.name() + " loss");
         model.backward();
 
         float[] grads = TestArrays.floats(model.gradients());
         for (int k = 0; k < p.length; k++) {
-            double numeric = centralDifference(values -> reference.loss(values, xd, td, BATCH), p, k);
+            double numeric = centralDifference(values -> reference.loss(values, xd, td, batch), p, k);
             assertGradient(numeric, grads[k], spec.name() + " gradient of " + parameterName(model, k));
         }
         float[] inputGrad = model.inputGradient();
         for (int k = 0; k < xd.length; k++) {
-            double numeric = centralDifference(values -> reference.loss(p, values, td, BATCH), xd, k);
+            double numeric = centralDifference(values -> reference.loss(p, values, td, batch), xd, k);
             assertGradient(numeric, inputGrad[k], spec.name() + " gradient of input " + k);
         }
     }
@@ -97,7 +98,7 @@ class InterpreterGradientTest {
         InterpretedModel model = Interpreter.of(spec, 3);
         Random random = new Random(3);
         float[] x = Networks.uniform(random, 2 * model.inputSize(), 2.0);
-        float[] t = NetworkChecks.targets(random, spec.loss(), 2, model.outputSize());
+        float[] t = NetworkChecks.targets(random, spec, 2);
         model.setInputGradientEnabled(true);
         model.setInputGradientEnabled(false);
         Arrays.fill(model.inputGradient(), 42f);

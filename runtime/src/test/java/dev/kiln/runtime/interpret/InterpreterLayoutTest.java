@@ -16,7 +16,9 @@ import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.Loss;
+import dev.kiln.spec.MaxoutSpec;
 import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.PReluSpec;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
@@ -140,6 +142,49 @@ class InterpreterLayoutTest {
         assertEquals(178, expected.length);
 
         assertArrayEquals(expected, TestArrays.floats(Interpreter.of(spec, seed).parameters()));
+    }
+
+    /**
+     * A PReLU's slopes are one tensor {@code <field>.weight} of shape (features), as torch.nn.PReLU names
+     * it, between the tensors of the layers around it; they start at 0.25 and draw nothing from the
+     * generator; a maxout has no parameters.
+     */
+    @Test
+    void preluSlopesAreAWeightOfOneValuePerFeature() {
+        NetworkSpec spec = Networks.spec("Net", 3, Loss.MSE, 2,
+                Networks.dense(8, Init.HE_NORMAL, "Net.hidden"),
+                new PReluSpec("Net.slopes"),
+                new MaxoutSpec(2, "Net.pool"),
+                Networks.dense(1, Init.XAVIER_UNIFORM, "Net.out"));
+        InterpretedModel model = Interpreter.of(spec, 99);
+        assertEquals(List.of(
+                        new Parameter("hidden.weight", 0, List.of(8, 3)),
+                        new Parameter("hidden.bias", 24, List.of(8)),
+                        new Parameter("slopes.weight", 32, List.of(8)),
+                        new Parameter("out.weight", 40, List.of(1, 4)),
+                        new Parameter("out.bias", 44, List.of(1))),
+                model.parameterLayout());
+        float[] expected = new float[45];
+        Rng rng = new Rng(99);
+        Initializers.fill(MemorySegment.ofArray(expected), 0, 24, Init.HE_NORMAL, 0.01, 3, 8, rng);
+        Initializers.constant(MemorySegment.ofArray(expected), 32, 8, 0.25f);
+        Initializers.fill(MemorySegment.ofArray(expected), 40, 4, Init.XAVIER_UNIFORM, 0.01, 4, 1, rng);
+        assertArrayEquals(expected, TestArrays.floats(model.parameters()));
+        assertEquals("""
+                Net (interpreted): 3 -> 1, 45 parameters, at most 2 samples per batch
+                  layer 1: Dense(3 -> 8), from Net.hidden; hidden.weight [8, 3] at 0, hidden.bias [8] at 24
+                  layer 2: PReLU(8), from Net.slopes; slopes.weight [8] at 32
+                  layer 3: Maxout(8 -> 4, k=2), from Net.pool
+                  layer 4: Dense(4 -> 1), from Net.out; out.weight [1, 4] at 40, out.bias [1] at 44
+                  loss: MSE""", model.toString());
+    }
+
+    @Test
+    void toStringDescribesHeadsAndTheMargin() {
+        assertEquals("  loss: MULTI_TASK: 1.0 x SOFTMAX_CROSS_ENTROPY on outputs 0 to 2 + 0.5 x MSE on output 3 + "
+                + "0.25 x HINGE on outputs 4 to 5", Interpreter.of(Networks.MULTI_TASK).toString().lines().toList().getLast());
+        assertEquals("  loss: CONTRASTIVE (margin 1.5)",
+                Interpreter.of(Networks.CONTRASTIVE).toString().lines().toList().getLast());
     }
 
     @Test

@@ -113,7 +113,7 @@ class InterpreterTrainingTest {
         model.setInputGradientEnabled(true);
         Random random = new Random(11);
         float[] x = Networks.uniform(random, 4 * model.inputSize(), 1.0);
-        float[] t = NetworkChecks.targets(random, spec.loss(), 4, model.outputSize());
+        float[] t = NetworkChecks.targets(random, spec, 4);
         // The first calls link classes and resolve call sites, which allocates once; the JVM may allocate
         // now and then on its own (deoptimization). A step that allocates does so in every round.
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -3,10 +3,13 @@ package dev.kiln.runtime.interpret;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.Loss;
+import dev.kiln.spec.MaxoutSpec;
 import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.PReluSpec;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -17,7 +20,9 @@ import org.junit.jupiter.api.Named;
  * and the random data they run on. Together they cover every activation (leaky ReLU and ELU with a
  * given and a default alpha), Dense layers with and without bias, every initialization, and every loss:
  * none, squared error, binary cross-entropy on a sigmoid and on logits, softmax cross-entropy on a softmax
- * and on logits; with the last activation absorbed by the loss or not, and activations first.
+ * and on logits, absolute error, mean bias error, hinge, multiclass hinge, contrastive pairs, and
+ * multi-task heads; with the last activation absorbed by the loss or not, and activations first; PReLU
+ * (after a Dense layer and first) and maxout (on a Dense layer and alone, first too).
  */
 final class Networks {
 
@@ -83,6 +88,53 @@ final class Networks {
             dense(4, Init.AUTO, "Inference.a"), new ActivationSpec(Activation.LEAKY_RELU, 0.2, "Inference.a"),
             dense(3, Init.AUTO, "Inference.out"), activation(Activation.SOFTMAX, "Inference.out"));
 
+    /** Absolute error through a PReLU of its own after a Dense layer. */
+    static final NetworkSpec ABSOLUTE_PRELU = spec("AbsolutePRelu", 3, Loss.MAE, 4,
+            dense(5, Init.AUTO, "AbsolutePRelu.a"), new PReluSpec("AbsolutePRelu.slopes"),
+            dense(2, Init.AUTO, "AbsolutePRelu.out"));
+
+    /** Mean bias error through a maxout of 3 pieces on a Dense layer, and tanh last. */
+    static final NetworkSpec MEAN_BIAS = spec("MeanBias", 4, Loss.MEAN_BIAS_ERROR, 4,
+            dense(6, Init.AUTO, "MeanBias.a"), new MaxoutSpec(3, "MeanBias.a"),
+            dense(2, Init.AUTO, "MeanBias.out"), activation(Activation.TANH, "MeanBias.out"));
+
+    /** Binary hinge loss on scores. */
+    static final NetworkSpec HINGE = spec("Hinge", 3, Loss.HINGE, 4,
+            dense(4, Init.AUTO, "Hinge.a"), activation(Activation.TANH, "Hinge.a"),
+            dense(2, Init.AUTO, "Hinge.out"));
+
+    /** Multiclass hinge loss on scores, after a maxout of 2 pieces. */
+    static final NetworkSpec MULTICLASS_HINGE = spec("MulticlassHinge", 4, Loss.MULTICLASS_HINGE, 4,
+            dense(6, Init.AUTO, "MulticlassHinge.a"), new MaxoutSpec(2, "MulticlassHinge.a"),
+            dense(3, Init.AUTO, "MulticlassHinge.out"));
+
+    /** Contrastive loss over pairs of rows, with a margin of its own. */
+    static final NetworkSpec CONTRASTIVE = new NetworkSpec("Contrastive", List.of(3), List.of(
+            dense(4, Init.AUTO, "Contrastive.a"), activation(Activation.ELU, "Contrastive.a"),
+            dense(3, Init.AUTO, "Contrastive.embedding")), Loss.CONTRASTIVE, 4, 1.5, List.of());
+
+    /** Three heads: softmax cross-entropy on logits, squared error and hinge, each weighted. */
+    static final NetworkSpec MULTI_TASK = new NetworkSpec("MultiTask", List.of(4), List.of(
+            dense(5, Init.AUTO, "MultiTask.a"), activation(Activation.RELU, "MultiTask.a"),
+            dense(6, Init.AUTO, "MultiTask.out")), Loss.MULTI_TASK, 4, 1.0, List.of(
+            new HeadSpec(3, Loss.SOFTMAX_CROSS_ENTROPY), new HeadSpec(1, Loss.MSE, 0.5),
+            new HeadSpec(2, Loss.HINGE, 0.25)));
+
+    /**
+     * Five heads, one of them contrastive (so batches are even): a PReLU first, then a maxout of its own,
+     * then the heads' Dense layer.
+     */
+    static final NetworkSpec MULTI_TASK_PAIRS = new NetworkSpec("MultiTaskPairs", List.of(8), List.of(
+            new PReluSpec("MultiTaskPairs.slopes"), new MaxoutSpec(2, "MultiTaskPairs.pool"),
+            dense(7, Init.AUTO, "MultiTaskPairs.out")), Loss.MULTI_TASK, 4, 0.75, List.of(
+            new HeadSpec(2, Loss.CONTRASTIVE), new HeadSpec(1, Loss.BINARY_CROSS_ENTROPY, 2.0),
+            new HeadSpec(1, Loss.MAE, 0.5), new HeadSpec(1, Loss.MEAN_BIAS_ERROR, 0.125),
+            new HeadSpec(2, Loss.MULTICLASS_HINGE, 1.5)));
+
+    /** A maxout first: its backward pass writes the input gradient. */
+    static final NetworkSpec MAXOUT_FIRST = spec("MaxoutFirst", 6, Loss.MSE, 4,
+            new MaxoutSpec(3, "MaxoutFirst.pool"), dense(2, Init.AUTO, "MaxoutFirst.out"));
+
     /** The network of the Iris demo, as the annotation processor reads it. */
     static final NetworkSpec IRIS = spec("Iris", 4, Loss.SOFTMAX_CROSS_ENTROPY, 128,
             dense(16, Init.AUTO, "Iris.hidden"), activation(Activation.RELU, "Iris.hidden"),
@@ -91,7 +143,9 @@ final class Networks {
     /** Every network that declares a loss. */
     static Stream<Named<NetworkSpec>> trainable() {
         return Stream.of(LOGITS, IDENTITY_LOGITS, FUSED_SOFTMAX, FUSED_SIGMOID, BINARY_LOGITS, BINARY_IDENTITY,
-                SIGMOID_FIRST, REGRESSION, LEAKY_FIRST, SOFTMAX_ONLY).map(spec -> Named.of(spec.name(), spec));
+                SIGMOID_FIRST, REGRESSION, LEAKY_FIRST, SOFTMAX_ONLY, ABSOLUTE_PRELU, MEAN_BIAS, HINGE,
+                MULTICLASS_HINGE, CONTRASTIVE, MULTI_TASK, MULTI_TASK_PAIRS, MAXOUT_FIRST)
+                .map(spec -> Named.of(spec.name(), spec));
     }
 
     static NetworkSpec spec(String name, int input, Loss loss, int maxBatch, LayerSpec... layers) {

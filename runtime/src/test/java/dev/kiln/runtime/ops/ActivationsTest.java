@@ -193,6 +193,102 @@ class ActivationsTest {
         assertForward("softmax", y, 0, new double[] {1 / (1 + e), e / (1 + e), 0, 1 / 3.0, 1 / 3.0, 1 / 3.0});
     }
 
+    /** PReLU in double: x where positive, else a[j] x, over rows of {@code width}. */
+    private static double[] prelu(double[] x, double[] a, int width) {
+        double[] y = new double[x.length];
+        for (int k = 0; k < x.length; k++) {
+            y[k] = x[k] > 0 ? x[k] : a[k % width] * x[k];
+        }
+        return y;
+    }
+
+    @ParameterizedTest(name = "batch {0}, width {1}")
+    @CsvSource({"1, 1", "3, 1", "1, 5", "4, 7"})
+    void preluForwardAndBothGradientsMatchTheReference(int batch, int width) {
+        Rng rng = new Rng(batch * 7L + width);
+        int n = batch * width;
+        float[] x = TestArrays.awayFromZero(rng, X_OFF + n, 1e-3, 3);
+        float[] a = TestArrays.uniform(rng, 2 + width, 1);
+        float[] y = TestArrays.filled(n + 1, Float.NaN);
+        Activations.preluForward(seg(x), X_OFF, seg(a), 2, seg(y), 0, batch, width);
+        double[] xd = toDouble(x, X_OFF, n);
+        double[] ad = toDouble(a, 2, width);
+        assertForward("prelu", y, 0, prelu(xd, ad, width));
+        assertEquals(Float.NaN, y[n], "y beyond the batch must stay untouched");
+
+        float[] r = TestArrays.uniform(rng, n, 1);
+        float[] dx = TestArrays.filled(n, Float.NaN);
+        float[] ga = TestArrays.filled(1 + width, 0.5f);
+        Activations.preluBackward(seg(x), X_OFF, seg(a), 2, seg(r), 0, seg(dx), 0, seg(ga), 1, batch, width);
+
+        assertGradient("prelu dx", dx, 0, numericGradient(v -> weightedSum(r, prelu(v, ad, width)), xd));
+        double[] slopes = numericGradient(v -> weightedSum(r, prelu(xd, v, width)), ad);
+        for (int j = 0; j < width; j++) {
+            slopes[j] += 0.5; // the kernel adds to the gradient already there
+        }
+        assertGradient("prelu da", ga, 1, slopes);
+        assertEquals(0.5f, ga[0], "the gradient before the slopes must stay untouched");
+    }
+
+    @Test
+    void preluWithoutAnInputGradientStillLearnsItsSlopes() {
+        float[] x = {-2, 3, -1, 4};
+        float[] a = {0.25f, 0.25f};
+        float[] dy = {1, 1, 2, 2};
+        float[] ga = new float[2];
+
+        Activations.preluBackward(seg(x), 0, seg(a), 0, seg(dy), 0, null, 0, seg(ga), 0, 2, 2);
+
+        // slope 0: -2 * 1 + -1 * 2; slope 1: no negative inputs
+        assertArrayEquals(new float[] {-4, 0}, ga);
+        Activations.preluBackward(seg(x), 0, seg(a), 0, seg(dy), 0, seg(dy), 0, seg(ga), 0, 2, 2);
+        assertArrayEquals(new float[] {0.25f, 1, 0.5f, 2}, dy, "dx written over dy");
+        assertArrayEquals(new float[] {-8, 0}, ga, "the slopes' gradient accumulates");
+    }
+
+    /** Maxout in double: the largest of each group of k. */
+    private static double[] maxout(double[] x, int k) {
+        double[] y = new double[x.length / k];
+        for (int o = 0; o < y.length; o++) {
+            y[o] = Double.NEGATIVE_INFINITY;
+            for (int p = 0; p < k; p++) {
+                y[o] = Math.max(y[o], x[o * k + p]);
+            }
+        }
+        return y;
+    }
+
+    @ParameterizedTest(name = "{0} outputs of {1} pieces")
+    @CsvSource({"1, 2", "3, 2", "4, 3", "6, 5"})
+    void maxoutForwardAndBackwardMatchTheReference(int n, int k) {
+        Rng rng = new Rng(n * 13L + k);
+        float[] x = TestArrays.uniform(rng, X_OFF + n * k, 3);
+        float[] y = TestArrays.filled(n + 1, Float.NaN);
+        Activations.maxoutForward(seg(x), X_OFF, seg(y), 0, n, k);
+        double[] xd = toDouble(x, X_OFF, n * k);
+        assertForward("maxout", y, 0, maxout(xd, k));
+        assertEquals(Float.NaN, y[n], "y beyond n must stay untouched");
+
+        float[] r = TestArrays.uniform(rng, n, 1);
+        float[] dx = TestArrays.filled(n * k + 1, Float.NaN);
+        Activations.maxoutBackward(seg(x), X_OFF, seg(r), 0, seg(dx), 0, n, k);
+        assertGradient("maxout", dx, 0, numericGradient(v -> weightedSum(r, maxout(v, k)), xd));
+        assertEquals(Float.NaN, dx[n * k], "dx beyond the groups must stay untouched");
+    }
+
+    @Test
+    void maxoutGroupsConsecutiveFeaturesAndSendsTiesToTheFirst() {
+        // two rows of four inputs, k = 2: groups (1, 5), (2, 2) | (-1, -3), (0, 7)
+        float[] x = {1, 5, 2, 2, -1, -3, 0, 7};
+        float[] y = new float[4];
+        Activations.maxoutForward(seg(x), 0, seg(y), 0, 4, 2);
+        assertArrayEquals(new float[] {5, 2, -1, 7}, y);
+
+        float[] dx = TestArrays.filled(8, Float.NaN);
+        Activations.maxoutBackward(seg(x), 0, seg(new float[] {1, 2, 3, 4}), 0, seg(dx), 0, 4, 2);
+        assertArrayEquals(new float[] {0, 1, 2, 0, 3, 0, 0, 4}, dx);
+    }
+
     private static double[] reference(Elementwise f, double[] x) {
         double[] y = new double[x.length];
         for (int j = 0; j < x.length; j++) {
