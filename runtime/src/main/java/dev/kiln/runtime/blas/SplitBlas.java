@@ -29,7 +29,19 @@ import java.util.concurrent.locks.LockSupport;
 public final class SplitBlas implements Blas {
 
     /** How long a worker spins for the next product before parking, in nanoseconds. */
-    private static final long SPIN_NANOS = 100_000;
+    private static final long SPIN_NANOS = 50_000;
+
+    /**
+     * How many times a waiting thread spins before it starts yielding its core: spinning alone, a caller
+     * waiting for a block that a worker on the same core holds would keep that worker from running.
+     */
+    private static final int SPINS_BEFORE_YIELD = 200;
+
+    /** The most products run alone after a series of stalls. */
+    private static final int MAX_ALONE = 1024;
+
+    /** A wait this much longer than expected counts as a stall. */
+    private static final long STALL_SLACK_NANOS = 50_000;
 
     /** The fewest rows (or columns) of {@code C} in one block. */
     private static final int MIN_BLOCK = 16;
@@ -39,6 +51,10 @@ public final class SplitBlas implements Blas {
     private final long minFlops;
     private final Thread[] workers;
     private final AtomicBoolean busy = new AtomicBoolean();
+    // guarded by busy: the products to run alone after a stall, the current back-off, the stalls so far
+    private int alone;
+    private int backoff;
+    private volatile long stalls;
     private final Job job = new Job();
 
     /**
@@ -107,6 +123,12 @@ public final class SplitBlas implements Blas {
             inner.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
             return;
         }
+        if (alone > 0) { // backing off after a stall: the other threads are not getting a core
+            alone--;
+            busy.set(false);
+            inner.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            return;
+        }
         try {
             Job j = job;
             j.set(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, byRows);
@@ -114,12 +136,22 @@ public final class SplitBlas implements Blas {
             for (Thread worker : workers) {
                 LockSupport.unpark(worker);
             }
-            while (j.takeBlock(inner)) {
-                // the caller computes blocks too, so it never waits for a worker to start
+            long start = System.nanoTime();
+            int computed = 0;
+            for (int taken = j.takeBlock(inner); taken >= 0; taken = j.takeBlock(inner)) {
+                computed += taken; // the caller computes blocks too, so it never waits for a worker to start
             }
-            while (j.done.get() < blocks) {
-                Thread.onSpinWait();
+            long finished = System.nanoTime();
+            // the last blocks are being computed by workers: spin a little, then yield, so that a worker
+            // that shares this core (a busy machine) gets to finish
+            for (int spins = 0; j.done.get() < blocks; spins++) {
+                if (spins < SPINS_BEFORE_YIELD) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
             }
+            backOffAfterStall(finished - start, computed, System.nanoTime() - finished);
             Throwable failure = j.failure;
             j.clear();
             if (failure instanceof RuntimeException e) {
@@ -136,6 +168,29 @@ public final class SplitBlas implements Blas {
         }
     }
 
+    /**
+     * After a stall, runs the next products alone, twice as many after each further stall (up to
+     * {@link #MAX_ALONE}); a product shared without a stall resets the count. A stall is a wait for the
+     * workers' last blocks longer than two of the caller's own blocks took (plus {@link #STALL_SLACK_NANOS}):
+     * a worker that claimed a block and then did not get a core, on a machine whose cores are busy with
+     * other work. So sharing a product costs at most one such wait in a while, never a wait per product.
+     */
+    private void backOffAfterStall(long ownNanos, int ownBlocks, long waitedNanos) {
+        long perBlock = ownNanos / Math.max(1, ownBlocks);
+        if (waitedNanos > 2 * perBlock + STALL_SLACK_NANOS) {
+            backoff = Math.min(MAX_ALONE, Math.max(1, 2 * backoff));
+            alone = backoff;
+            stalls++;
+        } else {
+            backoff = 0;
+        }
+    }
+
+    /** How many shared products stalled since this backend was made (see {@link #backOffAfterStall}). */
+    public long stalls() {
+        return stalls;
+    }
+
     /** Whether every thread may access {@code segment}: heap memory and shared or automatic arenas. */
     private boolean sharable(MemorySegment segment) {
         for (Thread worker : workers) {
@@ -149,13 +204,21 @@ public final class SplitBlas implements Blas {
     /** A worker: takes blocks while there are any; otherwise spins a while, then parks. */
     private void work() {
         long spinUntil = System.nanoTime() + SPIN_NANOS;
+        int spins = 0;
         while (true) {
-            if (job.takeBlock(inner)) {
+            if (job.takeBlock(inner) >= 0) {
                 spinUntil = System.nanoTime() + SPIN_NANOS;
+                spins = 0;
             } else if (System.nanoTime() < spinUntil) {
-                Thread.onSpinWait();
+                if (++spins < SPINS_BEFORE_YIELD) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield(); // leaves the core to whoever else needs it
+                }
             } else {
                 LockSupport.park(this);
+                spinUntil = System.nanoTime() + SPIN_NANOS;
+                spins = 0;
             }
         }
     }
@@ -230,13 +293,19 @@ public final class SplitBlas implements Blas {
             c = null;
         }
 
-        /** Claims and computes one block, if one is left; false when none is. */
-        boolean takeBlock(Blas inner) {
+        /**
+         * Claims and computes one block, if one is left: 1 when it computed one, 0 when another thread
+         * claimed it first (there may be more), -1 when none is left.
+         */
+        int takeBlock(Blas inner) {
             long t = ticket.get();
             int next = (int) ((t >>> 16) & 0xFFFF);
             int total = (int) (t & 0xFFFF);
-            if (next >= total || !ticket.compareAndSet(t, t + BLOCK)) {
-                return next < total; // lost a race for a block: there may be more
+            if (next >= total) {
+                return -1;
+            }
+            if (!ticket.compareAndSet(t, t + BLOCK)) {
+                return 0;
             }
             try {
                 compute(inner, next, total);
@@ -245,7 +314,7 @@ public final class SplitBlas implements Blas {
             } finally {
                 done.incrementAndGet();
             }
-            return true;
+            return 1;
         }
 
         /**
