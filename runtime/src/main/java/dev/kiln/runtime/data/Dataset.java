@@ -207,6 +207,29 @@ public final class Dataset {
                 subset(Arrays.copyOfRange(order, trainSize, size)));
     }
 
+    /**
+     * Holds out {@code fraction} of the samples, drawn at random, as validation (dev) data: the samples are
+     * shuffled with {@code new Rng(seed).permutation(size())}, the last {@code round(fraction * size())} of
+     * that order form the held-out part ({@link Split#test()}) and the others, in that order, the rest
+     * ({@link Split#train()}). The same seed holds out the same samples.
+     *
+     * @throws IllegalArgumentException if {@code fraction} is not strictly between 0 and 1, or leaves either
+     *     part empty
+     */
+    public Split holdOut(double fraction, long seed) {
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new IllegalArgumentException("fraction = " + fraction + " must be in (0, 1)");
+        }
+        int heldOut = (int) Math.round(fraction * size);
+        if (heldOut == 0 || heldOut == size) {
+            throw new IllegalArgumentException("holding out " + fraction + " of " + size + " samples leaves the "
+                    + (heldOut == 0 ? "held-out" : "training") + " part empty; use more data or another fraction");
+        }
+        int[] order = new Rng(seed).permutation(size);
+        return new Split(subset(Arrays.copyOfRange(order, 0, size - heldOut)),
+                subset(Arrays.copyOfRange(order, size - heldOut, size)));
+    }
+
     /** The same samples with other features (as many per sample), for transforms such as {@link Standardizer}. */
     Dataset withFeatures(float[] newFeatures) {
         if (newFeatures.length != features.length) {

@@ -6,7 +6,8 @@ import dev.kiln.runtime.data.Dataset;
 /**
  * Measures a model on a whole data set, in chunks of {@link Model#maxBatch()} samples read straight from
  * the data set's arrays. Each measure runs forward passes, so it overwrites the model's buffers (not its
- * parameters or gradients).
+ * parameters or gradients). {@link #measures} takes every measure in one pass; {@link #confusionMatrix}
+ * and {@link #report} tell the classes apart.
  */
 public final class Evaluation {
 
@@ -50,6 +51,67 @@ public final class Evaluation {
             sum += (double) model.loss(data.targets(), start * data.targetSize()) * count;
         }
         return sum / data.size();
+    }
+
+    /**
+     * The model's loss and, when the data has labels, its accuracy, precision, recall and F1, in one pass
+     * over the data: the values {@link #meanLoss}, {@link #accuracy} and {@link #report} give.
+     *
+     * @throws IllegalArgumentException if the data does not fit the model
+     * @throws IllegalStateException    if the network declares no loss
+     */
+    public static Measures measures(Model model, Dataset data) {
+        requireFits(model, data, "data");
+        Predictions predictions = new Predictions(model);
+        boolean labelled = data.labels() != null;
+        long[] confusion = labelled ? new long[predictions.classes() * predictions.classes()] : null;
+        double sum = 0;
+        for (int start = 0; start < data.size(); start += model.maxBatch()) {
+            int count = Math.min(model.maxBatch(), data.size() - start);
+            float[] outputs = model.forward(data.features(), start * data.featureSize(), count);
+            if (labelled) {
+                predictions.tally(outputs, data.labels(), start, count, confusion);
+            }
+            sum += (double) model.loss(data.targets(), start * data.targetSize()) * count;
+        }
+        return Measures.of(sum / data.size(), labelled ? report(predictions, confusion) : null);
+    }
+
+    /**
+     * How often the model predicts each class for each actual class (see {@link Predictions} for how an
+     * output becomes a class: the largest output, or a threshold on a single output, which gives 2 classes).
+     *
+     * @throws IllegalArgumentException if the data has no labels or does not fit the model
+     */
+    public static ConfusionMatrix confusionMatrix(Model model, Dataset data) {
+        requireFits(model, data, "data");
+        if (data.labels() == null) {
+            throw new IllegalArgumentException("a confusion matrix needs class labels, but " + data + " has none");
+        }
+        Predictions predictions = new Predictions(model);
+        long[] confusion = new long[predictions.classes() * predictions.classes()];
+        for (int start = 0; start < data.size(); start += model.maxBatch()) {
+            int count = Math.min(model.maxBatch(), data.size() - start);
+            float[] outputs = model.forward(data.features(), start * data.featureSize(), count);
+            predictions.tally(outputs, data.labels(), start, count, confusion);
+        }
+        return ConfusionMatrix.ofFlat(confusion, predictions.classes());
+    }
+
+    /**
+     * The model's precision, recall and F1 on the data: of class 1 for a model with a single output
+     * ({@link ClassificationReport.Average#BINARY}), macro-averaged over the classes otherwise.
+     *
+     * @throws IllegalArgumentException if the data has no labels or does not fit the model
+     */
+    public static ClassificationReport report(Model model, Dataset data) {
+        return ClassificationReport.of(confusionMatrix(model, data), new Predictions(model).average());
+    }
+
+    /** The report over counts laid out {@code [actual * classes + predicted]}. */
+    static ClassificationReport report(Predictions predictions, long[] confusion) {
+        return ClassificationReport.of(ConfusionMatrix.ofFlat(confusion, predictions.classes()),
+                predictions.average());
     }
 
     /**

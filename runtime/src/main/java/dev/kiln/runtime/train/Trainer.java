@@ -1,10 +1,15 @@
 package dev.kiln.runtime.train;
 
 import dev.kiln.runtime.Model;
+import dev.kiln.runtime.Rng;
+import dev.kiln.runtime.data.Augmentation;
 import dev.kiln.runtime.data.Batches;
 import dev.kiln.runtime.data.Dataset;
+import dev.kiln.runtime.data.Split;
 import dev.kiln.runtime.optim.LearningRateSchedule;
 import dev.kiln.runtime.optim.Optimizer;
+import dev.kiln.runtime.regularize.Constraint;
+import dev.kiln.runtime.regularize.Regularizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -17,36 +22,58 @@ import java.util.Objects;
  *         .batchSize(16)
  *         .epochs(100)
  *         .seed(42)
- *         .listener(TrainingListener.printing(System.out))
- *         .fit(split.train(), split.test());
+ *         .validationSplit(0.2)                          // or fit(train, dev)
+ *         .callback(new ProgressBar(System.out))
+ *         .callback(new EarlyStopping().patience(10).restoreBestWeights(true))
+ *         .fit(train);
  * }</pre>
  * Each epoch visits the training samples in a new order drawn from the seed (see {@link Batches}); each
- * step is {@code zeroGradients, forward, loss, backward} followed by an optimizer step. After each epoch
- * the validation set, if any, is measured with {@link Evaluation} and the listeners are told.
+ * step applies the {@link Augmentation}s to the gathered batch, runs {@code zeroGradients, forward, loss}
+ * (adding each {@link Regularizer}'s penalty to the loss), {@code backward} (adding each regularizer's
+ * gradient), the optimizer's step, and then each {@link Constraint}. After each epoch the validation
+ * (dev) data, if any, is measured with {@link Evaluation#measures} (the regularizers' penalties added to
+ * its loss, as to the training loss), and the epoch's {@link EpochStats} is added to the {@link History}.
+ * A step allocates nothing when the model, the optimizer and the hooks do not, with or without callbacks.
+ *
+ * <p>{@link Callback}s are told about the run, its epochs and its batches, and may stop it;
+ * {@link TrainingListener}s, the older form, hear about each finished epoch. Both are called in the order
+ * they were given.
  *
  * <p>A {@link LearningRateSchedule} sets the optimizer's learning rate before each epoch
  * ({@link #schedulePerEpoch}, {@code t} the epochs completed) or before each step
- * ({@link #schedulePerStep}, {@code t} the steps completed in this {@code fit}, across epochs); each
- * epoch's {@link EpochStats#learningRate()} records the rate of its first step. The optimizer keeps the
- * last rate after {@code fit}.
+ * ({@link #schedulePerStep}, {@code t} the steps completed, across epochs); each epoch's
+ * {@link EpochStats#learningRate()} records the rate of its first step. The optimizer keeps the last rate
+ * after {@code fit}.
+ *
+ * <p>A run resumed from a checkpoint ({@link Checkpoints#restore}) with {@link #initialEpoch} set to the
+ * checkpoint's epoch continues exactly, bit for bit, as the uninterrupted run would have: epoch {@code e}'s
+ * order of batches, its augmentations and its schedule depend on {@code e} and the seed alone.
  *
  * <p>The trainer does not initialize the model: call {@link Model#initialize} first (or load weights).
- * Defaults: a batch of {@code min(32, maxBatch)} samples, 10 epochs, seed 0; the optimizer has no
- * default and must be given.
+ * Defaults: a batch of {@code min(32, maxBatch)} samples, 10 epochs, seed 0, no validation; the optimizer
+ * has no default and must be given.
  */
 public final class Trainer {
 
     private static final int DEFAULT_BATCH_SIZE = 32;
     private static final int DEFAULT_EPOCHS = 10;
+    /** Added to {@code seed + epoch} for the augmentations' generator, so that it is not the shuffle's. */
+    private static final long AUGMENTATION_STREAM = 0x5851F42D4C957F2DL;
 
     private final Model model;
-    private final List<TrainingListener> listeners = new ArrayList<>();
+    private final List<Callback> callbacks = new ArrayList<>();
+    private final List<Regularizer> regularizers = new ArrayList<>();
+    private final List<Constraint> constraints = new ArrayList<>();
+    private final List<Augmentation> augmentations = new ArrayList<>();
     private Optimizer optimizer;
     private int batchSize;
     private int epochs = DEFAULT_EPOCHS;
+    private int initialEpoch;
     private long seed;
     private LearningRateSchedule schedule;
     private boolean schedulePerStep;
+    private double validationFraction = Double.NaN;
+    private Long validationSeed;
 
     private Trainer(Model model) {
         this.model = model;
@@ -80,7 +107,7 @@ public final class Trainer {
     }
 
     /**
-     * The number of passes over the training data.
+     * The number of passes over the training data; with {@link #initialEpoch}, the number of the last epoch.
      *
      * @throws IllegalArgumentException if not positive
      */
@@ -92,9 +119,48 @@ public final class Trainer {
         return this;
     }
 
-    /** The seed of the per-epoch shuffles. */
+    /**
+     * The epochs already completed, to resume a run from a checkpoint taken after that epoch: {@code fit}
+     * runs epochs {@code initialEpoch + 1} to {@link #epochs}, each exactly as an uninterrupted run would
+     * (as Keras's {@code initial_epoch}). Default 0.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Trainer initialEpoch(int initialEpoch) {
+        if (initialEpoch < 0) {
+            throw new IllegalArgumentException("initialEpoch = " + initialEpoch + " must not be negative");
+        }
+        this.initialEpoch = initialEpoch;
+        return this;
+    }
+
+    /** The seed of the per-epoch shuffles, the augmentations and (unless given its own) the validation split. */
     public Trainer seed(long seed) {
         this.seed = seed;
+        return this;
+    }
+
+    /**
+     * Holds out {@code fraction} of the data given to {@link #fit(Dataset)} as validation (dev) data, drawn
+     * with the trainer's {@link #seed}: see {@link Dataset#holdOut(double, long)}.
+     *
+     * @throws IllegalArgumentException if {@code fraction} is not strictly between 0 and 1
+     */
+    public Trainer validationSplit(double fraction) {
+        this.validationFraction = checkFraction(fraction);
+        this.validationSeed = null;
+        return this;
+    }
+
+    /**
+     * Holds out {@code fraction} of the data given to {@link #fit(Dataset)} as validation data, drawn with
+     * {@code splitSeed}, so that runs with other seeds keep the same dev set.
+     *
+     * @throws IllegalArgumentException if {@code fraction} is not strictly between 0 and 1
+     */
+    public Trainer validationSplit(double fraction, long splitSeed) {
+        this.validationFraction = checkFraction(fraction);
+        this.validationSeed = splitSeed;
         return this;
     }
 
@@ -110,8 +176,8 @@ public final class Trainer {
 
     /**
      * Sets the optimizer's learning rate before each step to {@code schedule.learningRate(t)}, {@code t}
-     * the number of steps completed in this {@code fit} (0 for the first, counting on across epochs);
-     * replaces any schedule given before.
+     * the number of steps completed (0 for the first, counting on across epochs, and from
+     * {@link #initialEpoch}'s steps when resuming); replaces any schedule given before.
      */
     public Trainer schedulePerStep(LearningRateSchedule schedule) {
         this.schedule = Objects.requireNonNull(schedule, "schedule");
@@ -119,36 +185,84 @@ public final class Trainer {
         return this;
     }
 
-    /** Adds a listener, told about each epoch in the order listeners were added. */
+    /** Adds a listener, told about each epoch after it has been measured, among the callbacks in order. */
     public Trainer listener(TrainingListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(listener, "listener");
+        callbacks.add(new Callback() {
+            @Override
+            public void onEpochEnd(TrainingContext context) {
+                listener.onEpoch(context.logs());
+            }
+        });
+        return this;
+    }
+
+    /** Adds a callback, told about the run in the order callbacks (and listeners) were added. */
+    public Trainer callback(Callback callback) {
+        callbacks.add(Objects.requireNonNull(callback, "callback"));
+        return this;
+    }
+
+    /** Adds a penalty on the parameters to the loss and its gradient, at every step; may be given several times. */
+    public Trainer regularizer(Regularizer regularizer) {
+        regularizers.add(Objects.requireNonNull(regularizer, "regularizer"));
+        return this;
+    }
+
+    /** Adds a constraint, applied to the parameters after every optimizer step; may be given several times. */
+    public Trainer constraint(Constraint constraint) {
+        constraints.add(Objects.requireNonNull(constraint, "constraint"));
         return this;
     }
 
     /**
-     * Trains on {@code train} without a validation set.
+     * Adds an augmentation, applied in place to every training batch before the forward pass (never to
+     * validation data), in the order given; may be given several times. Epoch {@code e}'s augmentations
+     * draw from one generator seeded from the trainer's seed and {@code e}.
+     */
+    public Trainer augmentation(Augmentation augmentation) {
+        augmentations.add(Objects.requireNonNull(augmentation, "augmentation"));
+        return this;
+    }
+
+    /**
+     * Trains on {@code train}: all of it, or with a {@link #validationSplit}, the part not held out, measuring
+     * the held-out part after each epoch.
      *
      * @throws IllegalStateException    if no optimizer was given
-     * @throws IllegalArgumentException if the data set does not fit the model
+     * @throws IllegalArgumentException if the data set does not fit the model, the validation split leaves a
+     *     part empty, or {@link #initialEpoch} leaves no epoch to run
      * @throws ArithmeticException      if the loss becomes NaN or infinite, naming the epoch and step
      * @throws IllegalArgumentException if the schedule gives a learning rate that is not positive and
      *     finite, naming it and {@code t}
      */
     public History fit(Dataset train) {
-        return run(train, null);
+        Objects.requireNonNull(train, "train");
+        if (Double.isNaN(validationFraction)) {
+            return run(train, null);
+        }
+        Split split = train.holdOut(validationFraction, validationSeed == null ? seed : validationSeed);
+        return run(split.train(), split.test());
     }
 
     /**
      * Trains on {@code train}, measuring {@code validation} after each epoch.
      *
-     * @throws IllegalStateException    if no optimizer was given
-     * @throws IllegalArgumentException if a data set does not fit the model
+     * @throws IllegalStateException    if no optimizer was given, or a {@link #validationSplit} was too
+     * @throws IllegalArgumentException if a data set does not fit the model, or {@link #initialEpoch} leaves
+     *     no epoch to run
      * @throws ArithmeticException      if the loss becomes NaN or infinite, naming the epoch and step
      * @throws IllegalArgumentException if the schedule gives a learning rate that is not positive and
      *     finite, naming it and {@code t}
      */
     public History fit(Dataset train, Dataset validation) {
-        return run(train, Objects.requireNonNull(validation, "validation"));
+        Objects.requireNonNull(validation, "validation");
+        if (!Double.isNaN(validationFraction)) {
+            throw new IllegalStateException("both validationSplit(" + validationFraction + ") and a validation set"
+                    + " were given; use one: fit(train) to hold out part of train, or fit(train, validation)"
+                    + " without validationSplit");
+        }
+        return run(train, validation);
     }
 
     private History run(Dataset train, Dataset validation) {
@@ -156,66 +270,92 @@ public final class Trainer {
             throw new IllegalStateException("no optimizer: call optimizer(...), e.g. optimizer(new Adam(0.001f)),"
                     + " before fit");
         }
+        if (initialEpoch >= epochs) {
+            throw new IllegalArgumentException("initialEpoch(" + initialEpoch + ") leaves no epoch to run of "
+                    + epochs + "; epochs(n) is the number of the last epoch, so give more than " + initialEpoch);
+        }
         Evaluation.requireFits(model, train, "training data");
         if (validation != null) {
             Evaluation.requireFits(model, validation, "validation data");
         }
-        Batches batches = new Batches(train, batchSize, seed);
-        Predictions predictions = new Predictions(model);
-        List<EpochStats> history = new ArrayList<>(epochs);
-        long stepsDone = 0;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            EpochStats stats = epoch(batches, predictions, train, validation, epoch, stepsDone);
-            stepsDone += (train.size() + batchSize - 1) / batchSize;
-            history.add(stats);
-            for (TrainingListener listener : listeners) {
-                listener.onEpoch(stats);
-            }
-        }
-        return new History(history);
-    }
-
-    /** One epoch; {@code stepsDone} counts the steps of the epochs before. */
-    private EpochStats epoch(Batches batches, Predictions predictions, Dataset train, Dataset validation,
-                             int epoch, long stepsDone) {
         boolean labelled = train.labels() != null;
         int steps = (train.size() + batchSize - 1) / batchSize;
-        double lossSum = 0;
-        long correct = 0;
+        Batches batches = new Batches(train, batchSize, seed);
+        TrainingStep step = new TrainingStep(model, optimizer, regularizers.toArray(Regularizer[]::new),
+                constraints.toArray(Constraint[]::new), augmentations.toArray(Augmentation[]::new), labelled);
+        TrainingContext context = new TrainingContext(model, optimizer, initialEpoch, epochs, steps, train.size(),
+                labelled, validation != null);
+        Callback[] told = callbacks.toArray(Callback[]::new);
+        for (Callback callback : told) {
+            callback.onTrainBegin(context);
+        }
+        for (int epoch = initialEpoch + 1; epoch <= epochs; epoch++) {
+            long start = System.nanoTime();
+            context.startEpoch(epoch);
+            for (Callback callback : told) {
+                callback.onEpochBegin(context);
+            }
+            float learningRate = trainEpoch(batches, step, context, told, epoch, steps);
+            Measures measured = validation == null ? Measures.NONE
+                    : Evaluation.measures(model, validation).plusPenalty(penalty());
+            EpochStats stats = new EpochStats(epoch, epochs, step.measures(), measured, learningRate,
+                    (System.nanoTime() - start) / 1e9);
+            context.endEpoch(stats);
+            for (Callback callback : told) {
+                callback.onEpochEnd(context);
+            }
+            if (context.stopRequested()) {
+                break;
+            }
+        }
+        for (Callback callback : told) {
+            callback.onTrainEnd(context);
+        }
+        return new History(context.finishedEpochs());
+    }
+
+    /**
+     * Trains one epoch, until its batches run out or a callback asks to stop.
+     *
+     * @return the learning rate of its first step
+     */
+    private float trainEpoch(Batches batches, TrainingStep step, TrainingContext context, Callback[] told,
+                             int epoch, int steps) {
         if (schedule != null && !schedulePerStep) {
             applySchedule(epoch - 1, epoch, 0);
         }
+        long stepsDone = (long) (epoch - 1) * steps;
+        step.startEpoch(step.augments() ? new Rng(seed + epoch + AUGMENTATION_STREAM) : null);
         float learningRate = Float.NaN;
         batches.startEpoch(epoch);
-        for (int step = 1; batches.next(); step++) {
+        for (int s = 1; batches.next(); s++) {
             if (schedule != null && schedulePerStep) {
-                applySchedule(stepsDone + step - 1, epoch, step);
+                applySchedule(stepsDone + s - 1, epoch, s);
             }
-            if (step == 1) {
+            if (s == 1) {
                 learningRate = optimizer.learningRate();
             }
-            int size = batches.size();
-            model.zeroGradients();
-            float[] outputs = model.forward(batches.features(), 0, size);
-            if (labelled) {
-                correct += predictions.correct(outputs, batches.labels(), 0, size);
+            double loss = step.run(batches, epoch, s, steps);
+            if (told.length > 0) {
+                context.endBatch(s, step.samples(), step.lossSum(), step.correct(), (float) loss);
+                for (Callback callback : told) {
+                    callback.onBatchEnd(context);
+                }
+                if (context.stopRequested()) {
+                    break;
+                }
             }
-            float loss = model.loss(batches.targets(), 0);
-            if (!Float.isFinite(loss)) {
-                throw new ArithmeticException(model.spec().name() + ": the loss became " + loss + " at epoch "
-                        + epoch + ", step " + step + " of " + steps + "; training diverged: try a lower learning"
-                        + " rate than " + optimizer.learningRate());
-            }
-            model.backward();
-            optimizer.step(model.parameters(), model.gradients());
-            lossSum += (double) loss * size;
         }
-        double accuracy = labelled ? (double) correct / train.size() : Double.NaN;
-        double validationLoss = validation == null ? Double.NaN : Evaluation.meanLoss(model, validation);
-        double validationAccuracy = validation == null || validation.labels() == null
-                ? Double.NaN : Evaluation.accuracy(model, validation);
-        return new EpochStats(epoch, epochs, lossSum / train.size(), accuracy, validationLoss, validationAccuracy,
-                learningRate);
+        return learningRate;
+    }
+
+    /** The regularizers' penalties for the current parameters. */
+    private double penalty() {
+        double penalty = 0;
+        for (Regularizer regularizer : regularizers) {
+            penalty += regularizer.penalty(model);
+        }
+        return penalty;
     }
 
     /** Sets the optimizer's rate to the schedule's at {@code t}; {@code step} is 0 for a per-epoch schedule. */
@@ -227,5 +367,13 @@ public final class Trainer {
                     + " check the schedule's arguments, e.g. a decay that underflows to 0");
         }
         optimizer.setLearningRate(rate);
+    }
+
+    private static double checkFraction(double fraction) {
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new IllegalArgumentException("validationSplit(" + fraction + "): the fraction to hold out must be"
+                    + " strictly between 0 and 1, e.g. 0.2");
+        }
+        return fraction;
     }
 }

@@ -2,7 +2,11 @@ package dev.kiln.runtime.train;
 
 import java.io.PrintStream;
 
-/** Told about each epoch as {@link Trainer#fit} finishes it, e.g. to print progress or record curves. */
+/**
+ * Told about each epoch as {@link Trainer#fit} finishes it, e.g. to print progress or record curves: the
+ * simplest {@link Callback}, its {@code onEpochEnd} alone, as a lambda. {@link Trainer#listener} calls it
+ * among the callbacks, in the order both were added.
+ */
 @FunctionalInterface
 public interface TrainingListener {
 

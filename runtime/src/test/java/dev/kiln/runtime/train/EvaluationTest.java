@@ -1,6 +1,8 @@
 package dev.kiln.runtime.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.kiln.runtime.data.Dataset;
@@ -76,6 +78,72 @@ class EvaluationTest {
                 assertThrows(IllegalArgumentException.class,
                         () -> Evaluation.accuracy(new IdentityModel(1, MAX_BATCH, Loss.MSE, List.of()), data))
                         .getMessage());
+    }
+
+    @Test
+    void theConfusionMatrixCountsPredictionsAgainstLabels() {
+        // predicted 1, 0, 2, 2, 0 for labels 1, 1, 2, 0, 0
+        IdentityModel model = new IdentityModel(3, MAX_BATCH, Loss.SOFTMAX_CROSS_ENTROPY, List.of());
+
+        ConfusionMatrix matrix = Evaluation.confusionMatrix(model, threeClasses());
+
+        assertArrayEquals(new long[][] {{1, 0, 1}, {1, 1, 0}, {0, 0, 1}}, matrix.toArray());
+        ClassificationReport report = Evaluation.report(model, threeClasses());
+        assertEquals(ClassificationReport.Average.MACRO, report.average());
+        assertEquals((1 / 2.0 + 1 + 1 / 2.0) / 3, report.precision(), 1e-15);
+        assertEquals((1 / 2.0 + 1 / 2.0 + 1) / 3, report.recall(), 1e-15);
+    }
+
+    @Test
+    void aSingleOutputGivesABinaryReport() {
+        // logits 0.3, 0.7, -0.2, 0.6, 0.4 thresholded at 0: predicted 1, 1, 0, 1, 1 for labels 0, 1, 0, 1, 0
+        IdentityModel model = new IdentityModel(1, MAX_BATCH, Loss.BINARY_CROSS_ENTROPY, List.of());
+
+        ClassificationReport report = Evaluation.report(model, binary());
+
+        assertEquals(ClassificationReport.Average.BINARY, report.average());
+        assertArrayEquals(new long[][] {{1, 2}, {0, 2}}, report.matrix().toArray());
+        assertEquals(2 / 4.0, report.precision());
+        assertEquals(1.0, report.recall());
+    }
+
+    @Test
+    void measuresTakesEveryMeasureInOnePass() {
+        IdentityModel model = new IdentityModel(3, MAX_BATCH, Loss.SOFTMAX_CROSS_ENTROPY, List.of());
+        Dataset data = threeClasses();
+
+        Measures measures = Evaluation.measures(model, data);
+
+        ClassificationReport report = Evaluation.report(model, data);
+        assertEquals(new Measures(Evaluation.meanLoss(model, data), Evaluation.accuracy(model, data),
+                report.precision(), report.recall(), report.f1()), measures);
+    }
+
+    @Test
+    void measuresWithoutLabelsIsTheLossAlone() {
+        Dataset data = Dataset.regression(new float[][] {{1}, {1}, {4}}, new float[][] {{0}, {2}, {0}});
+
+        Measures measures = Evaluation.measures(new IdentityModel(1, MAX_BATCH, Loss.MSE, List.of()), data);
+
+        assertEquals(6.0, measures.loss(), 1e-6);
+        assertFalse(measures.classified());
+    }
+
+    @Test
+    void aConfusionMatrixNeedsLabels() {
+        Dataset data = Dataset.regression(new float[][] {{1}}, new float[][] {{1}});
+
+        assertEquals("a confusion matrix needs class labels, but Dataset[1 samples, 1 features, 1 targets] has none",
+                assertThrows(IllegalArgumentException.class,
+                        () -> Evaluation.confusionMatrix(new IdentityModel(1, MAX_BATCH, Loss.MSE, List.of()), data))
+                        .getMessage());
+    }
+
+    /** The five samples of {@link #accuracyComparesTheLargestOutputWithTheLabel}. */
+    private static Dataset threeClasses() {
+        return Dataset.classification(new float[][] {
+                {0.1f, 0.7f, 0.2f}, {0.5f, 0.4f, 0.1f}, {0, 0, 1}, {0.3f, 0.3f, 0.4f}, {0.9f, 0, 0.1f}},
+                new int[] {1, 1, 2, 0, 0}, 3);
     }
 
     /** Outputs 0.3, 0.7, -0.2, 0.6, 0.4 with labels 0, 1, 0, 1, 0. */

@@ -50,8 +50,8 @@ class TrainerTest {
 
     @Test
     void theSameSeedGivesTheSameRunAndAnotherSeedAnother() {
-        assertEquals(run(7), run(7));
-        assertNotEquals(run(7), run(8));
+        assertEquals(measures(run(7)), measures(run(7)));
+        assertNotEquals(measures(run(7)), measures(run(8)));
     }
 
     @Test
@@ -95,6 +95,38 @@ class TrainerTest {
 
         assertEquals(Evaluation.meanLoss(model, data), stats.loss(), 1e-6);
         assertEquals(Evaluation.accuracy(model, data), stats.accuracy());
+        // outputs 0.3, 0.7, -0.2, 0.6, 4 thresholded at 0.5: predicted 0, 1, 0, 1, 1 for labels 0, 0, 0, 1, 1
+        assertEquals(2 / 3.0, stats.train().precision(), 1e-15);
+        assertEquals(1.0, stats.train().recall());
+        assertEquals(0.8, stats.train().f1(), 1e-15);
+        assertEquals(Evaluation.report(model, data).f1(), stats.train().f1());
+    }
+
+    @Test
+    void aResumedRunStartsAfterItsInitialEpoch() {
+        Model model = TinyMlp.of(4, 3, 3, Loss.SOFTMAX_CROSS_ENTROPY, 32);
+        model.initialize(1);
+
+        History history = Trainer.of(model).optimizer(new Sgd(0.1f)).epochs(5).initialEpoch(3).fit(iris.train());
+
+        assertEquals(List.of(4, 5), history.epochs().stream().map(EpochStats::epoch).toList());
+        assertEquals(5, history.last().epochs());
+    }
+
+    @Test
+    void anInitialEpochThatLeavesNothingToRunIsRejected() {
+        Trainer trainer = Trainer.of(TinyMlp.of(4, 3, 3, Loss.SOFTMAX_CROSS_ENTROPY, 32)).optimizer(new Sgd(0.1f))
+                .epochs(4).initialEpoch(4);
+
+        assertEquals("initialEpoch(4) leaves no epoch to run of 4; epochs(n) is the number of the last epoch, so give"
+                + " more than 4", assertThrows(IllegalArgumentException.class, () -> trainer.fit(iris.train()))
+                .getMessage());
+    }
+
+    @Test
+    void aNegativeInitialEpochIsRejected() {
+        assertEquals("initialEpoch = -1 must not be negative", assertThrows(IllegalArgumentException.class,
+                () -> Trainer.of(TinyMlp.of(4, 3, 3, Loss.SOFTMAX_CROSS_ENTROPY, 32)).initialEpoch(-1)).getMessage());
     }
 
     @Test
@@ -148,6 +180,13 @@ class TrainerTest {
 
         assertEquals("epochs = 0 must be positive",
                 assertThrows(IllegalArgumentException.class, () -> trainer.epochs(0)).getMessage());
+    }
+
+    /** Every measure of every epoch: a history without its wall times. */
+    static List<List<Object>> measures(History history) {
+        return history.epochs().stream()
+                .map(stats -> List.<Object>of(stats.epoch(), stats.train(), stats.validation(), stats.learningRate()))
+                .toList();
     }
 
     private static History run(long seed) {

@@ -19,7 +19,7 @@ import java.util.Locale;
  * Trains {@link FashionMlp} on Fashion-MNIST as benchmark workload W1 does: He-normal weights drawn with
  * seed 42, Adam with learning rate 1e-3, batches of 128, epoch {@code e} visiting the 60,000 training
  * images in the order {@code new Rng(1000 + e).permutation(60000)} (SplitMix64 and Fisher-Yates; the
- * {@link Trainer}'s batches with seed 1000). It prints each epoch's training loss and accuracy with its
+ * {@link Trainer}'s batches with seed 1000). It prints each epoch's training loss, accuracy and F1 with its
  * wall time, then the accuracy on the 10,000 test images; five epochs reach about 0.87.
  *
  * <p>Arguments, both optional, in any order: the directory holding the data (see {@link FashionMnist}

@@ -11,17 +11,23 @@ import dev.kiln.runtime.optim.Optimizer;
 import dev.kiln.runtime.optim.Sgd;
 import dev.kiln.runtime.train.Evaluation;
 import dev.kiln.runtime.train.History;
+import dev.kiln.runtime.train.ProgressBar;
 import dev.kiln.runtime.train.Trainer;
-import dev.kiln.runtime.train.TrainingListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
- * Trains {@link Iris} end to end: loads the data set shipped with the sample, splits it 70/30 under a
- * fixed seed, standardizes the features, trains with mini-batches, printing the loss and accuracy of every epoch, and reports the
- * accuracy on the held-out test split.
+ * Trains {@link Iris} end to end: loads the data set shipped with the sample, splits it 70/30 into training
+ * and test data under a fixed seed, standardizes the features, trains with mini-batches on the training
+ * part less a fifth held out as dev data, showing each epoch's loss, accuracy and F1 on both with a
+ * {@link ProgressBar}, reads bias and variance from the last epoch, and reports the accuracy on the test
+ * split. When the system property {@code kiln.demo.out} names a directory (the samples' {@code target}
+ * under {@code ./kiln demo}), it also writes the learning curves there, as {@code iris-history.csv} and
+ * {@code iris-curves.png}.
  *
  * <p>Run with {@code ./kiln demo}. The first argument picks the optimizer, {@code adam} (the default) or
  * {@code sgd} (SGD with momentum); the second the network: {@code annotations} (the default, the class
@@ -36,6 +42,8 @@ public final class IrisDemo {
     static final long SEED = 42;
     static final int EPOCHS = 100;
     static final int BATCH_SIZE = 16;
+    /** The fraction of the training part held out as dev data. */
+    static final double DEV_FRACTION = 0.2;
 
     private IrisDemo() {
     }
@@ -49,10 +57,23 @@ public final class IrisDemo {
         String declaration = args.length > 1 ? args[1] : "annotations";
         Optimizer optimizer = optimizer(name);
         Model network = network(declaration);
-        System.out.println("Iris (" + declaration + "), 70/30 split, " + name + ", batch " + BATCH_SIZE + ", "
-                + EPOCHS + " epochs");
-        Result result = train(network, optimizer, System.out);
+        System.out.println("Iris (" + declaration + "), 70/30 split, a fifth of the 70 held out as dev data, " + name
+                + ", batch " + BATCH_SIZE + ", " + EPOCHS + " epochs");
+        Result result = train(network, optimizer, new ProgressBar(System.out));
         System.out.printf("test accuracy %.4f%n", result.testAccuracy());
+        String out = System.getProperty("kiln.demo.out");
+        if (out != null) {
+            Path directory = Path.of(out);
+            try {
+                Files.createDirectories(directory);
+                result.history().writeCsv(directory.resolve("iris-history.csv"));
+                result.history().writePng(directory.resolve("iris-curves.png"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not write the learning curves to " + directory, e);
+            }
+            System.out.println("learning curves: " + directory.resolve("iris-curves.png") + " (values in "
+                    + directory.resolve("iris-history.csv").getFileName() + ")");
+        }
     }
 
     /** The network for {@code annotations}, {@code builder} or {@code interpreter}, initialized with {@link #SEED}. */
@@ -75,8 +96,13 @@ public final class IrisDemo {
         };
     }
 
-    /** Trains {@code network} with {@code optimizer}, printing one line per epoch to {@code out}. */
+    /** Trains {@code network} with {@code optimizer}, printing one plain line per epoch to {@code out}. */
     static Result train(Model network, Optimizer optimizer, PrintStream out) {
+        return train(network, optimizer, new ProgressBar(out, false));
+    }
+
+    /** Trains {@code network} with {@code optimizer}, showing progress with {@code progress}. */
+    static Result train(Model network, Optimizer optimizer, ProgressBar progress) {
         Split split = load().split(0.7, SEED);
         // centimetres of very different ranges: standardize them, with statistics of the training part only
         Standardizer standardizer = Standardizer.fit(split.train());
@@ -88,7 +114,8 @@ public final class IrisDemo {
                 .batchSize(BATCH_SIZE)
                 .epochs(EPOCHS)
                 .seed(SEED)
-                .listener(TrainingListener.printing(out))
+                .validationSplit(DEV_FRACTION)
+                .callback(progress)
                 .fit(train);
         return new Result(history, Evaluation.accuracy(network, test));
     }

@@ -37,7 +37,7 @@ class FashionMlpLearningTest {
         assertEquals(1, result.epochSeconds().size());
         String line = log.toString(StandardCharsets.UTF_8);
         assertTrue(line.matches(
-                "epoch 1/1  loss \\d\\.\\d{4}  acc \\d\\.\\d{4}  time \\d+\\.\\d\\d s  \\d+ samples/s\\R"), line);
+                "epoch 1/1  loss \\d\\.\\d{4}  acc \\d\\.\\d{4}  f1 \\d\\.\\d{4}  time \\d+\\.\\d\\d s  \\d+ samples/s\\R"), line);
         System.out.print("FashionMlpLearningTest: " + line.strip() + ", test accuracy " + result.testAccuracy()
                 + System.lineSeparator());
     }

@@ -1,0 +1,60 @@
+package dev.kiln.runtime.blas;
+
+import dev.kiln.runtime.Allocations;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A program, run in a JVM of its own by {@link JavaBlasKernelsTest}, that checks that {@link JavaBlas}'s
+ * products allocate nothing once the JIT has compiled them: every transpose, the blocked path (12 rows)
+ * and the row path (1 row), on arrays, native segments and heap segments, each run until 100 of them
+ * allocate nothing or 300,000 have run. Prints {@code <kernel>: none allocate}, or those that do.
+ */
+final class AllocationCheck {
+
+    private AllocationCheck() {
+    }
+
+    public static void main(String[] args) {
+        JavaBlas blas = new JavaBlas();
+        float[] a = new float[12 * 16];
+        float[] b = new float[16 * 20];
+        float[] c = new float[12 * 20];
+        List<String> allocating = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment[] offHeap = {arena.allocate(4L * a.length), arena.allocate(4L * b.length),
+                arena.allocate(4L * c.length)};
+            MemorySegment[] heap = {MemorySegment.ofArray(a), MemorySegment.ofArray(b), MemorySegment.ofArray(c)};
+            for (int t = 0; t < 4; t++) {
+                boolean ta = t >= 2;
+                boolean tb = t % 2 == 1;
+                for (int m : new int[] {12, 1}) {
+                    int lda = ta ? m : 16;
+                    int ldb = tb ? 16 : 20;
+                    long bytes = allocatedOnceWarm(() -> {
+                        blas.sgemm(ta, tb, m, 20, 16, 1, a, 0, lda, b, 0, ldb, 0.5f, c, 0, 20);
+                        blas.sgemm(ta, tb, m, 20, 16, 1, offHeap[0], 0, lda, offHeap[1], 0, ldb, 0, offHeap[2], 0, 20);
+                        blas.sgemm(ta, tb, m, 20, 16, 1, heap[0], 0, lda, heap[1], 0, ldb, 1, heap[2], 0, 20);
+                    });
+                    if (bytes != 0) {
+                        allocating.add((ta ? "T" : "N") + (tb ? "T" : "N") + " m = " + m + ": " + bytes
+                                + " bytes per 100");
+                    }
+                }
+            }
+        }
+        System.out.println(blas.kernel() + ": " + (allocating.isEmpty() ? "none allocate" : String.join(", ", allocating)));
+    }
+
+    /** The bytes allocated by 100 runs of {@code products}, once 100 runs allocate none, or after many. */
+    private static long allocatedOnceWarm(Runnable products) {
+        long bytes = -1;
+        for (int round = 0; round < 300 && bytes != 0; round++) {
+            Allocations.bytesAllocatedBy(products, 900);
+            bytes = Allocations.bytesAllocatedBy(products, 100);
+        }
+        return bytes;
+    }
+}
