@@ -151,8 +151,12 @@ public final class OpenBlas implements Blas {
             return e; // the self-test has logged it
         }
         LOG.log(System.Logger.Level.INFO, "Kiln OpenBLAS: " + library + ", "
-                + library.bindings().openblas_get_num_threads() + " threads");
+                + threadCount(library.bindings().openblas_get_num_threads()));
         return library;
+    }
+
+    private static String threadCount(int threads) {
+        return threads == 1 ? "1 thread" : threads + " threads";
     }
 
     /**
