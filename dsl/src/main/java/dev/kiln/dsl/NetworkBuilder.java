@@ -3,6 +3,7 @@ package dev.kiln.dsl;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.DropoutSpec;
 import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.InvalidNetworkException;
@@ -34,7 +35,8 @@ import java.util.stream.Collectors;
  * named by {@link #named}, or else by its kind and number ({@code dense1}, {@code dense2},
  * {@code relu1}); its layers' source is {@code <network>.<block>} and its parameters are
  * {@code <block>.weight} and {@code <block>.bias}, exactly as for a field of that name. {@link #prelu()},
- * whose slopes are a {@code weight} too, always starts a block of its own.
+ * whose slopes are a {@code weight} too, always starts a block of its own; {@link #dropout} ends the
+ * current block, as {@link Dropout @Dropout} applies last on its field.
  *
  * <p>Mistakes in how the chain is written (an option in the wrong place, a bad name) throw a
  * {@link BuilderException} at the call; rules about the network itself ({@link NetworkSpec#validate()}:
@@ -333,6 +335,24 @@ public final class NetworkBuilder {
         return b.build();
     }
 
+    /**
+     * Inverted dropout with rate {@code rate}, the probability of dropping each value in training mode
+     * (the others are scaled by {@code 1 / (1 - rate)}); in inference mode it passes values through. It
+     * joins the current block, as {@link Dropout @Dropout} joins the layers of its field
+     * ({@code .dense(64).relu().dropout(0.5)} is one block, {@code @Dense(64) @Relu @Dropout(0.5)}), and
+     * starts a block of its own ({@code dropout1}, ...) when there is none yet or the current one already
+     * ends with a dropout.
+     */
+    public NetworkBuilder dropout(double rate) {
+        Builder b = with("dropout(" + rate + ")");
+        if (parts.isEmpty() || parts.get(parts.size() - 1).layer() instanceof DropoutSpec) {
+            b.addBlock("dropout");
+        }
+        b.addLayer(new DropoutSpec(rate, ""));
+        b.set(parts.size(), "value");
+        return b.build();
+    }
+
     /** Any activation, with its default parameter. */
     public NetworkBuilder activation(Activation function) {
         Objects.requireNonNull(function, "activation");
@@ -485,6 +505,7 @@ public final class NetworkBuilder {
                 case ActivationSpec a -> new ActivationSpec(a.function(), a.alpha(), source);
                 case PReluSpec p -> new PReluSpec(source);
                 case MaxoutSpec m -> new MaxoutSpec(m.pieces(), source);
+                case DropoutSpec d -> new DropoutSpec(d.rate(), source);
             });
         }
         return new NetworkSpec(name, input == null ? List.of() : input, layers, NetworkSpec.lossOf(loss, heads),

@@ -5,7 +5,8 @@ package dev.kiln.spec;
  * {@value PReluSpec#INITIAL_SLOPE}). {@code fanIn} and {@code fanOut} are the layer's input and output
  * widths.
  *
- * <p>What {@link #AUTO}, the default, picks, by what comes right after the layer:
+ * <p>What {@link #AUTO}, the default, picks, by what comes right after the layer (looking past any
+ * dropout, which scales values but passes them on unchanged on average):
  * <table>
  *   <caption>The initialization {@code AUTO} resolves to</caption>
  *   <tr><th>next layer</th><th>initialization</th><th>why</th></tr>
@@ -27,9 +28,9 @@ package dev.kiln.spec;
  */
 public enum Init {
     /**
-     * Chosen from the layer that follows: {@link #HE_NORMAL} before ReLU, leaky ReLU, ELU and PReLU;
-     * {@link #XAVIER_UNIFORM} otherwise (sigmoid, tanh, softmax, identity, maxout, or no activation). See
-     * the table above.
+     * Chosen from the layer that follows (past any dropout): {@link #HE_NORMAL} before ReLU, leaky ReLU,
+     * ELU and PReLU; {@link #XAVIER_UNIFORM} otherwise (sigmoid, tanh, softmax, identity, maxout, or no
+     * activation). See the table above.
      */
     AUTO,
     /**

@@ -4,7 +4,7 @@ package dev.kiln.spec;
  * One layer of a {@link NetworkSpec}. Layers are immutable records; each knows where it was declared
  * ({@link #source()}), so that messages and generated comments can point back at the declaration.
  */
-public sealed interface LayerSpec permits DenseSpec, ActivationSpec, PReluSpec, MaxoutSpec {
+public sealed interface LayerSpec permits DenseSpec, ActivationSpec, PReluSpec, MaxoutSpec, DropoutSpec {
 
     /** Where the layer was declared, e.g. {@code Iris.hidden}. */
     String source();

@@ -129,15 +129,20 @@ public record NetworkSpec(String name, List<Integer> input, List<LayerSpec> laye
 
     /**
      * The initialization a Dense layer really uses: its own, or for {@link Init#AUTO} the one that suits
-     * the layer right after it (see {@link Init#AUTO}): He normal before a rectifier (ReLU, leaky ReLU,
-     * ELU, PReLU), Xavier uniform otherwise.
+     * the layer right after it, past any dropout (see {@link Init#AUTO}): He normal before a rectifier
+     * (ReLU, leaky ReLU, ELU, PReLU), Xavier uniform otherwise.
      */
     public Init initOf(int layerIndex) {
         DenseSpec dense = (DenseSpec) layers.get(layerIndex);
         if (dense.init() != Init.AUTO) {
             return dense.init();
         }
-        LayerSpec next = layerIndex + 1 < layers.size() ? layers.get(layerIndex + 1) : null;
+        // dropout changes no variance that matters here: look past it, at the layer that follows
+        int nextIndex = layerIndex + 1;
+        while (nextIndex < layers.size() && layers.get(nextIndex) instanceof DropoutSpec) {
+            nextIndex++;
+        }
+        LayerSpec next = nextIndex < layers.size() ? layers.get(nextIndex) : null;
         boolean rectifier = switch (next) {
             case ActivationSpec activation -> activation.function().isRectifier();
             case PReluSpec prelu -> true;

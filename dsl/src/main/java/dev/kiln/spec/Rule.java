@@ -23,6 +23,8 @@ public enum Rule {
     PRELU_FIELD("PReluField", "%s: PReLU learns a slope per feature, named %s.weight, but the Dense layer declared with it already has a weight of that name; declare the PReLU on a field of its own, e.g. `@Dense(16) Layer hidden; @PRelu Layer hiddenSlopes;`"),
     MAXOUT_PIECES("MaxoutPieces", "%s: maxout needs at least 2 pieces per output, got %d; e.g. @Maxout(2) or .maxout(2)"),
     MAXOUT_WIDTH("MaxoutWidth", "%s: maxout takes the largest of each group of %d consecutive features, but its input has %d features, not a multiple of %d; %s"),
+    DROPOUT_RATE("DropoutRate", "%s: the dropout rate is the probability of dropping each value, so it must be in [0, 1), got %s; e.g. @Dropout(0.5) or .dropout(0.5)"),
+    DROPOUT_LAST("DropoutLast", "%s: dropout is the last layer of network %s, so in training it would drop the outputs the loss reads; put it before the output layer, e.g. on a hidden one: `@Dense(64) @Relu @Dropout(0.5) Layer hidden;`"),
     MARGIN("Margin", "network %s has contrastive margin %s, but it must be finite and positive; e.g. margin = 1.0 or .loss(Loss.CONTRASTIVE, 1.0)"),
     HEADS_WITH_LOSS("HeadsWithLoss", "network %s declares heads and also loss %s, but with heads the loss is the heads' weighted sum (MULTI_TASK); remove the loss, or the heads"),
     NO_HEADS("NoHeads", "network %s has loss MULTI_TASK but no heads; declare them, e.g. heads = {@Head(units = 3, loss = Loss.SOFTMAX_CROSS_ENTROPY), @Head(units = 1, loss = Loss.MSE)} or .head(3, Loss.SOFTMAX_CROSS_ENTROPY).head(1, Loss.MSE)"),

@@ -24,6 +24,7 @@ final class Validation {
                 case ActivationSpec activation -> v.activation(i, activation);
                 case PReluSpec prelu -> v.prelu(i, prelu);
                 case MaxoutSpec maxout -> v.maxout(i, maxout);
+                case DropoutSpec dropout -> v.dropout(i, dropout);
             }
         }
         if (v.problems.isEmpty()) {
@@ -133,6 +134,16 @@ final class Validation {
                     ? "make the layer before it " + below + " or " + (below + k) + " features wide, or take a k that divides " + in
                     : "make the layer before it at least " + k + " features wide, e.g. " + k;
             add(Rule.MAXOUT_WIDTH, index, "value", maxout.source(), k, in, k, fix);
+        }
+    }
+
+    private void dropout(int index, DropoutSpec dropout) {
+        double rate = dropout.rate();
+        if (!(rate >= 0 && rate < 1)) {
+            add(Rule.DROPOUT_RATE, index, "value", dropout.source(), rate);
+        }
+        if (index == spec.layers().size() - 1) {
+            add(Rule.DROPOUT_LAST, index, null, dropout.source(), spec.name());
         }
     }
 
@@ -320,6 +331,7 @@ final class Validation {
             case ActivationSpec a -> a.function().display();
             case PReluSpec p -> "PReLU";
             case MaxoutSpec m -> "maxout";
+            case DropoutSpec d -> "dropout";
         } + ")";
     }
 }

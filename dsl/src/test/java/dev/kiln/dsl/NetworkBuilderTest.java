@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.DropoutSpec;
 import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.InvalidNetworkException;
@@ -242,6 +243,40 @@ class NetworkBuilderTest {
         InvalidNetworkException e = assertThrows(InvalidNetworkException.class, b::build);
         assertEquals(Rule.MAXOUT_WIDTH, e.problems().getFirst().rule());
         assertEquals(new NetworkBuilder.Call(2, "maxout(2)", 0), b.callOf(e.problems().getFirst()));
+    }
+
+    @Test
+    void dropoutJoinsTheCurrentBlockAndEndsIt() {
+        NetworkBuilder b = Kiln.input(4)
+                .dropout(0.2)
+                .dropout(0.1)
+                .dense(8).relu().dropout(0.5)
+                .relu()
+                .prelu().dropout(0.25).named("slopes")
+                .dense(2);
+        assertEquals(List.of(
+                new DropoutSpec(0.2, "Network.dropout1"),
+                new DropoutSpec(0.1, "Network.dropout2"),
+                new DenseSpec(8, true, Init.AUTO, 0.01, "Network.dense1"),
+                ActivationSpec.of(Activation.RELU, "Network.dense1"),
+                new DropoutSpec(0.5, "Network.dense1"),
+                ActivationSpec.of(Activation.RELU, "Network.relu1"),
+                new PReluSpec("Network.slopes"),
+                new DropoutSpec(0.25, "Network.slopes"),
+                new DenseSpec(2, true, Init.AUTO, 0.01, "Network.dense2")), b.build().layers());
+        assertEquals("dropout(0.5)", b.calls().get(5));
+    }
+
+    @Test
+    void aDropoutProblemPointsAtItsRate() {
+        NetworkBuilder b = Kiln.input(4).dense(5).dropout(1.5).dense(1);
+        InvalidNetworkException e = assertThrows(InvalidNetworkException.class, b::build);
+        assertEquals(List.of(Rule.DROPOUT_RATE), e.problems().stream().map(p -> p.rule()).toList());
+        assertEquals(new NetworkBuilder.Call(2, "dropout(1.5)", 0), b.callOf(e.problems().getFirst()));
+        NetworkBuilder last = Kiln.input(4).dense(5).dropout(0.5);
+        InvalidNetworkException atEnd = assertThrows(InvalidNetworkException.class, last::build);
+        assertEquals(new NetworkBuilder.Call(2, "dropout(0.5)", NetworkBuilder.Call.WHOLE_CALL),
+                last.callOf(atEnd.problems().getFirst()));
     }
 
     @Test

@@ -173,6 +173,43 @@ class NetworkSpecTest {
     }
 
     @Test
+    void dropoutKeepsTheShapeAndAutoInitLooksPastIt() {
+        NetworkSpec spec = spec(Loss.MSE, new DropoutSpec(0.2, "N.in"), dense(8), new DropoutSpec(0.5, "N.d8"),
+                act(Activation.RELU), dense(2));
+        assertEquals(List.of(4, 4, 8, 8, 8, 2), spec.layerInputSizes());
+        assertEquals("Dropout(8, p=0.5)", spec.layers().get(2).describe(8));
+        assertEquals(2.0, ((DropoutSpec) spec.layers().get(2)).scale());
+        assertEquals(List.of(), rules(spec));
+        assertEquals(Init.HE_NORMAL, spec.initOf(1), "the ReLU after the dropout decides");
+        assertEquals(Init.XAVIER_UNIFORM, spec(Loss.MSE, dense(8), new DropoutSpec(0.5, "N.d8"), dense(2)).initOf(0));
+    }
+
+    @Test
+    void theDropoutRateIsInZeroToOneAndDropoutIsNeverLast() {
+        for (double rate : new double[] {-0.1, 1.0, 1.5, Double.NaN, Double.POSITIVE_INFINITY}) {
+            Problem problem = spec(Loss.MSE, dense(8), new DropoutSpec(rate, "N.d8"), dense(1)).validate().getFirst();
+            assertEquals(Rule.DROPOUT_RATE, problem.rule(), "rate " + rate);
+            assertEquals(1, problem.layer());
+            assertEquals("value", problem.attribute());
+        }
+        assertEquals("[Kiln/DropoutRate] N.d8: the dropout rate is the probability of dropping each value, so it must "
+                + "be in [0, 1), got 1.0; e.g. @Dropout(0.5) or .dropout(0.5)", spec(Loss.MSE, dense(8),
+                new DropoutSpec(1.0, "N.d8"), dense(1)).validate().getFirst().message());
+        assertEquals(List.of(), rules(spec(Loss.MSE, dense(8), new DropoutSpec(0, "N.d8"), dense(1))));
+        assertEquals(List.of(), rules(spec(Loss.MSE, dense(8), new DropoutSpec(0.99, "N.d8"), dense(1))));
+
+        Problem last = spec(Loss.MSE, dense(8), new DropoutSpec(0.5, "N.d8")).validate().getFirst();
+        assertEquals(Rule.DROPOUT_LAST, last.rule());
+        assertEquals(1, last.layer());
+        assertEquals(null, last.attribute());
+        assertEquals("[Kiln/DropoutLast] N.d8: dropout is the last layer of network N, so in training it would drop "
+                + "the outputs the loss reads; put it before the output layer, e.g. on a hidden one: "
+                + "`@Dense(64) @Relu @Dropout(0.5) Layer hidden;`", last.message());
+        assertEquals(List.of(Rule.DROPOUT_LAST), rules(spec(Loss.BINARY_CROSS_ENTROPY, dense(1), act(Activation.SIGMOID),
+                new DropoutSpec(0.5, "N.d"))), "and only that: no loss is judged against a dropout");
+    }
+
+    @Test
     void preluCannotShareItsFieldWithADenseLayer() {
         Problem problem = spec(Loss.NONE, dense(3), new PReluSpec("N.d3")).validate().getFirst();
         assertEquals(Rule.PRELU_FIELD, problem.rule());

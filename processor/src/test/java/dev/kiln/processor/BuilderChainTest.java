@@ -136,6 +136,58 @@ class BuilderChainTest {
     }
 
     @Test
+    void dropoutGeneratesTheSameClassBothWays() throws IOException {
+        Compilation annotated = Sources.compile(Sources.source("Regularized", """
+                @Network(input = 6, loss = Loss.SOFTMAX_CROSS_ENTROPY, maxBatch = 16)
+                class Regularized {
+                    @Dropout(0.2) Layer inputDropout;
+                    @Dense(12) @Relu @Dropout(0.5) Layer hidden;
+                    @PRelu @Dropout(0.25) Layer slopes;
+                    @Dense(3) Layer out;
+                }
+                """));
+        Compilation built = Sources.compile(models("""
+                class Models {
+                    static final double RATE = 0.25;
+
+                    @Compile
+                    static final NetworkSpec REGULARIZED = Kiln.network("Regularized").input(6)
+                            .dropout(0.2).named("inputDropout")
+                            .dense(12).named("hidden").relu().dropout(2 * RATE)
+                            .prelu().named("slopes").dropout(RATE)
+                            .dense(3).named("out")
+                            .loss(Loss.SOFTMAX_CROSS_ENTROPY)
+                            .maxBatch(16)
+                            .build();
+                }
+                """));
+        assertThat(annotated).succeededWithoutWarnings();
+        assertThat(built).succeededWithoutWarnings();
+        assertEquals(source(annotated, "test.KilnRegularized").replace("{@link Regularized}", "{@link Models#REGULARIZED}"),
+                source(built, "test.KilnRegularized"));
+        assertEquals(Kiln.network("Regularized").input(6).dropout(0.2).named("inputDropout")
+                        .dense(12).named("hidden").relu().dropout(0.5).prelu().named("slopes").dropout(0.25)
+                        .dense(3).named("out").loss(Loss.SOFTMAX_CROSS_ENTROPY).maxBatch(16).build(),
+                Sources.load(built, "test.KilnRegularized").spec());
+    }
+
+    @Test
+    void aDropoutRatePointsAtItsArgument() {
+        expectError("""
+                class Models {
+                    @Compile
+                    static final NetworkSpec NET = Kiln.input(4)
+                            .dense(5).relu()
+                            .dropout(
+                                    -0.5)
+                            .dense(1)
+                            .build();
+                }
+                """, "[Kiln/DropoutRate] Network.dense1: the dropout rate is the probability of dropping each value, so it "
+                        + "must be in [0, 1), got -0.5", "-0.5)");
+    }
+
+    @Test
     void theNewCallsReplayToTheChainsValue() {
         Compilation compilation = Sources.compile(models("""
                 class Models {

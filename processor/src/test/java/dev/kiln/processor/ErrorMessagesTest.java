@@ -261,6 +261,35 @@ class ErrorMessagesTest {
     }
 
     @Test
+    void dropoutRateOutOfRange() {
+        expectError("""
+                @Network(input = 4)
+                class Net {
+                    @Dense(8) @Relu
+                    @Dropout(1.0) Layer hidden;
+                    @Dense(1) Layer out;
+                }
+                """, "[Kiln/DropoutRate] Net.hidden: the dropout rate is the probability of dropping each value, so it "
+                        + "must be in [0, 1), got 1.0; e.g. @Dropout(0.5) or .dropout(0.5)",
+                "@Dropout(1.0)");
+    }
+
+    @Test
+    void dropoutCannotBeLast() {
+        expectError("""
+                @Network(input = 4, loss = Loss.MSE)
+                class Net {
+                    @Dense(8) @Relu Layer hidden;
+                    @Dense(1)
+                    @Dropout(0.5) Layer out;
+                }
+                """, "[Kiln/DropoutLast] Net.out: dropout is the last layer of network Net, so in training it would drop "
+                        + "the outputs the loss reads; put it before the output layer, e.g. on a hidden one: "
+                        + "`@Dense(64) @Relu @Dropout(0.5) Layer hidden;`",
+                "@Dropout(0.5) Layer out;");
+    }
+
+    @Test
     void contrastiveMarginMustBePositive() {
         expectError("""
                 @Network(input = 4, loss = Loss.CONTRASTIVE,

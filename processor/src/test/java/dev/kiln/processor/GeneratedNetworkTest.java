@@ -7,6 +7,7 @@ import static dev.kiln.runtime.NetworkChecks.centralDifference;
 import static dev.kiln.runtime.NetworkChecks.targets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +22,7 @@ import dev.kiln.spec.Loss;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -236,6 +238,27 @@ class GeneratedNetworkTest {
                 @PRelu Layer slopes;
                 @Dense(value = 3, tier = Tier.BLAS) Layer out;
             }
+
+            @Network(input = 4, loss = Loss.SOFTMAX_CROSS_ENTROPY, maxBatch = 4)
+            class DropoutHidden {
+                @Dense(6) @Relu @Dropout(0.5) Layer a;
+                @Dense(3) Layer out;
+            }
+
+            @Network(input = 5, loss = Loss.MSE, maxBatch = 4)
+            class DropoutFirst {
+                @Dropout(0.25) Layer drop;
+                @Dense(value = 4, tier = Tier.BLAS) @Tanh @Dropout(0.3) Layer a;
+                @Dropout(0.0) Layer none;
+                @Dense(2) Layer out;
+            }
+
+            @Network(input = 4, loss = Loss.BINARY_CROSS_ENTROPY, maxBatch = 4)
+            class DropoutLoops {
+                @Dense(value = 6, tier = Tier.LOOPS) @Dropout(0.5) Layer a;
+                @PRelu @Dropout(0.2) Layer slopes;
+                @Dense(value = 1, tier = Tier.LOOPS) @Sigmoid Layer out;
+            }
             """;
 
     private static Compilation compilation;
@@ -251,7 +274,12 @@ class GeneratedNetworkTest {
                 "LogitsBlas", "FusedSoftmaxBlas", "FusedSigmoidBlas", "MixedTiers", "LogitsLoops",
                 "FusedSoftmaxLoops", "LogitsUnrolled", "FusedSoftmaxUnrolled", "FusedSigmoidUnrolled", "WidestUnrolled", "Switching",
                 "AbsolutePRelu", "MeanBias", "Hinge", "MulticlassHinge", "Contrastive", "MultiTask", "MultiTaskPairs",
-                "MaxoutFirst", "MaxoutPReluLoops", "MaxoutPReluBlas");
+                "MaxoutFirst", "MaxoutPReluLoops", "MaxoutPReluBlas", "DropoutHidden", "DropoutFirst", "DropoutLoops");
+    }
+
+    /** The networks with dropout layers: dropout after an activation, first, twice in a row, after a Dense layer and a PReLU. */
+    static Stream<String> withDropout() {
+        return Stream.of("DropoutHidden", "DropoutFirst", "DropoutLoops");
     }
 
     private static Model model(String name) {
@@ -281,6 +309,43 @@ class GeneratedNetworkTest {
         Memory.copy(weights, 0, model.parameters(), 0, weights.length);
         float[] x = randoms(random, batch * model.inputSize());
         float[] t = targets(random, model.spec(), batch);
+        checkAgainst(reference, model, x, t, batch, name);
+    }
+
+    /**
+     * Every network with dropout, in training mode, at batches of 2 and 3: its outputs, loss and gradients
+     * are those of the reference applying the masks drawn by the documented procedure from the seed that
+     * {@code initialize} gave (and at least one value is dropped and one kept).
+     */
+    @ParameterizedTest
+    @MethodSource("withDropoutAndBatches")
+    void inTrainingModeDropoutMatchesTheReferenceWithTheSameMasks(String name, int batch) {
+        Model model = model(name);
+        model.initialize(7);
+        Random random = new Random(name.hashCode() + batch);
+        float[] weights = randoms(random, floats(model.parameters()).length);
+        Memory.copy(weights, 0, model.parameters(), 0, weights.length);
+        float[] x = randoms(random, batch * model.inputSize());
+        float[] t = targets(random, model.spec(), batch);
+        ReferenceNetwork reference = new ReferenceNetwork(model.spec()).withDropoutMasks(7, batch);
+        double[] masks = reference.dropoutMasks().stream().flatMapToDouble(Arrays::stream).toArray();
+        assertTrue(Arrays.stream(masks).anyMatch(m -> m == 0) && Arrays.stream(masks).anyMatch(m -> m > 1),
+                name + ": the masks drop some values and keep others");
+        model.setTraining(true);
+        checkAgainst(reference, model, x, t, batch, name + " in training mode");
+    }
+
+    static Stream<Arguments> withDropoutAndBatches() {
+        return withDropout().flatMap(name -> Stream.of(Arguments.of(name, 2), Arguments.of(name, 3)));
+    }
+
+    /**
+     * Runs {@code model} forward, loss and backward on {@code x} and {@code t} and checks its outputs and
+     * loss against {@code reference}, and every parameter and input gradient against the reference's
+     * central differences.
+     */
+    private static void checkAgainst(ReferenceNetwork reference, Model model, float[] x, float[] t, int batch,
+                                     String name) {
         double[] p = toDouble(floats(model.parameters()));
         double[] xd = toDouble(x);
         double[] td = toDouble(t);
@@ -314,6 +379,8 @@ class GeneratedNetworkTest {
         Model model = model(name);
         model.initialize(11);
         model.setInputGradientEnabled(true);
+        // training mode: dropout draws its masks at every step
+        model.setTraining(true);
         Random random = new Random(11);
         float[] x = randoms(random, 4 * model.inputSize());
         float[] t = targets(random, model.spec(), 4);
@@ -338,6 +405,70 @@ class GeneratedNetworkTest {
             model.loss(t, 0);
             model.backward();
         }
+    }
+
+    @Test
+    void aNewModelIsInInferenceModeWhereDropoutDrawsNothing() {
+        Model model = model("DropoutHidden");
+        model.initialize(3);
+        assertFalse(model.training());
+        assertFalse(model.dropoutMaskFrozen());
+        float[] x = randoms(new Random(3), 4 * model.inputSize());
+        float[] once = model.forward(x, 0, 4).clone();
+        assertArrayEquals(once, model.forward(x, 0, 4).clone(), "inference is deterministic");
+        model.setTraining(true);
+        assertTrue(model.training());
+        assertFalse(Arrays.equals(once, model.forward(x, 0, 4)), "training mode drops");
+        model.setTraining(false);
+        assertArrayEquals(once, model.forward(x, 0, 4), "and inference mode passes everything again");
+    }
+
+    @Test
+    void trainingModeDrawsNewMasksEveryPassUnlessTheyAreFrozen() {
+        Model model = model("DropoutHidden");
+        model.initialize(3);
+        model.setTraining(true);
+        float[] x = randoms(new Random(4), 4 * model.inputSize());
+        float[] first = model.forward(x, 0, 4).clone();
+        float[] second = model.forward(x, 0, 4).clone();
+        assertFalse(Arrays.equals(first, second), "each training-mode pass draws new masks");
+
+        model.setDropoutMaskFrozen(true);
+        assertTrue(model.dropoutMaskFrozen());
+        assertArrayEquals(second, model.forward(x, 0, 4), "frozen: the last pass's masks again");
+        model.setDropoutMaskFrozen(false);
+        float[] halves = model.forward(x, 0, 2).clone();
+        model.setDropoutMaskFrozen(true);
+        float[] grown = model.forward(x, 0, 4).clone();
+        int half = 2 * model.outputSize();
+        assertArrayEquals(Arrays.copyOf(halves, half), Arrays.copyOf(grown, half),
+                "a larger frozen batch keeps the rows it has");
+        assertArrayEquals(grown, model.forward(x, 0, 4), "and keeps the rows it drew for the rest");
+        model.forward(x, 0, 1);
+        assertArrayEquals(grown, model.forward(x, 0, 4), "also after a smaller batch");
+        model.setDropoutMaskFrozen(false);
+        assertFalse(Arrays.equals(grown, model.forward(x, 0, 4)), "released: new masks");
+
+        Model twin = model("DropoutHidden");
+        twin.initialize(3);
+        twin.setTraining(true);
+        assertArrayEquals(first, twin.forward(x, 0, 4), "two models initialized alike drop alike");
+        model.seedDropout(3);
+        assertArrayEquals(first, model.forward(x, 0, 4), "seedDropout restarts the masks' generator");
+    }
+
+    @Test
+    void aNetworkWithoutDropoutRemembersTheModeAndComputesTheSame() {
+        Model model = model("Logits");
+        model.initialize(3);
+        float[] x = randoms(new Random(5), 4 * model.inputSize());
+        float[] inference = model.forward(x, 0, 4).clone();
+        model.setTraining(true);
+        model.setDropoutMaskFrozen(true);
+        model.seedDropout(9);
+        assertTrue(model.training());
+        assertTrue(model.dropoutMaskFrozen());
+        assertArrayEquals(inference, model.forward(x, 0, 4));
     }
 
     @Test

@@ -22,7 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * every network of {@link GeneratedNetworkTest} (every layer type, activation and loss, fused and
  * unfused, with and without bias), random parameters and random batches at random offsets, the two
  * agree on outputs, losses, every parameter gradient, the input gradient, and the parameters after an
- * Adam step, for several steps in a row.
+ * Adam step, for several steps in a row: in training mode, with their dropout generators seeded alike, so
+ * that both draw the same masks; then a step in inference mode, a step with the masks frozen (on the
+ * largest batch, so that the rows they lack are drawn), and a step with them released.
  *
  * <p>Tolerance: {@code |generated - interpreted| <= 1e-6 + 1e-5 * |interpreted|}: generated code computes
  * small layers in its own loops and fuses bias and activation into them, so it sums in another order
@@ -43,7 +45,7 @@ class GeneratedVsInterpretedTest {
                 "Inference", "LogitsBlas", "FusedSoftmaxBlas", "FusedSigmoidBlas", "MixedTiers", "LogitsLoops",
                 "FusedSoftmaxLoops", "LogitsUnrolled", "FusedSoftmaxUnrolled", "FusedSigmoidUnrolled", "WidestUnrolled", "Switching",
                 "AbsolutePRelu", "MeanBias", "Hinge", "MulticlassHinge", "Contrastive", "MultiTask", "MultiTaskPairs",
-                "MaxoutFirst", "MaxoutPReluLoops", "MaxoutPReluBlas");
+                "MaxoutFirst", "MaxoutPReluLoops", "MaxoutPReluBlas", "DropoutHidden", "DropoutFirst", "DropoutLoops");
     }
 
     @ParameterizedTest
@@ -61,8 +63,18 @@ class GeneratedVsInterpretedTest {
         boolean trainable = generated.spec().loss() != dev.kiln.spec.Loss.NONE;
         Adam generatedAdam = new Adam(0.05f);
         Adam interpretedAdam = new Adam(0.05f);
+        generated.seedDropout(name.hashCode());
+        interpreted.seedDropout(name.hashCode());
         for (int step = 0; step < 5; step++) {
-            int batch = NetworkChecks.batchFor(generated.spec(), 1 + random.nextInt(generated.maxBatch()));
+            boolean training = step != 2;
+            boolean frozen = step == 3;
+            generated.setTraining(training);
+            interpreted.setTraining(training);
+            generated.setDropoutMaskFrozen(frozen);
+            interpreted.setDropoutMaskFrozen(frozen);
+            // the frozen step takes the largest batch, so that it draws the rows the masks lack
+            int batch = NetworkChecks.batchFor(generated.spec(),
+                    frozen ? generated.maxBatch() : 1 + random.nextInt(generated.maxBatch()));
             int offset = random.nextInt(4);
             float[] x = GeneratedNetworkTest.randoms(random, offset + batch * generated.inputSize());
             String at = name + " step " + step + ": ";

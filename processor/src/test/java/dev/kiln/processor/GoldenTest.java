@@ -94,6 +94,18 @@ class GoldenTest {
                 """);
     }
 
+    @Test
+    void dropoutOnTheInputAndAHiddenLayer(TestInfo test) throws IOException {
+        check(test, "Regularized", "test.KilnRegularized", """
+                @Network(input = 4, loss = Loss.SOFTMAX_CROSS_ENTROPY, maxBatch = 16)
+                class Regularized {
+                    @Dropout(0.2) Layer inputDropout;
+                    @Dense(8) @Relu @Dropout(0.5) Layer hidden;
+                    @Dense(3) Layer out;
+                }
+                """);
+    }
+
     private static void check(TestInfo test, String sourceName, String generated, String body) throws IOException {
         Compilation compilation = Sources.compile(Sources.source(sourceName, body));
         assertThat(compilation).succeededWithoutWarnings();

@@ -308,6 +308,16 @@ public final class KilnOuter_Regressor implements Model {
     private boolean inputGradientEnabled;
 
     /**
+     * Whether training mode was asked for; this network has no dropout, so both modes compute the same.
+     */
+    private boolean training;
+
+    /**
+     * Whether frozen dropout masks were asked for; this network has none.
+     */
+    private boolean dropoutMaskFrozen;
+
+    /**
      * A network whose parameters are all zero.
      */
     public KilnOuter_Regressor() {
@@ -427,6 +437,31 @@ public final class KilnOuter_Regressor implements Model {
     @Override
     public float[] inputGradient() {
         return inputGradient;
+    }
+
+    @Override
+    public void setTraining(boolean training) {
+        this.training = training;
+    }
+
+    @Override
+    public boolean training() {
+        return training;
+    }
+
+    @Override
+    public void setDropoutMaskFrozen(boolean frozen) {
+        this.dropoutMaskFrozen = frozen;
+    }
+
+    @Override
+    public boolean dropoutMaskFrozen() {
+        return dropoutMaskFrozen;
+    }
+
+    @Override
+    public void seedDropout(long seed) {
+        // no dropout layer: nothing is drawn
     }
 
     /**

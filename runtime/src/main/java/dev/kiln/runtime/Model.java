@@ -16,7 +16,9 @@ import java.util.List;
  * never kept.
  *
  * <p>A training step is {@code zeroGradients(); forward(x, off, b); loss(t, off); backward();} and then
- * an optimizer step over {@code parameters()} and {@code gradients()}. Inputs and targets are row-major:
+ * an optimizer step over {@code parameters()} and {@code gradients()}, in training mode
+ * ({@link #setTraining setTraining(true)}) when the network has dropout layers: a model starts in
+ * inference mode, where {@code forward} is deterministic. Inputs and targets are row-major:
  * sample {@code i} of a batch starting at {@code offset} occupies {@code [offset + i * size, offset + (i +
  * 1) * size)}. A model is not thread-safe.
  */
@@ -46,7 +48,11 @@ public interface Model {
     /** The gradient of the loss with respect to each parameter, laid out as {@link #parameters()}. */
     MemorySegment gradients();
 
-    /** Sets every parameter to its declared initial distribution, drawn from a generator seeded with {@code seed}. */
+    /**
+     * Sets every parameter to its declared initial distribution, drawn from a generator seeded with
+     * {@code seed}, and restarts the dropout masks' generator with the same seed ({@link #seedDropout}), so
+     * that two models initialized alike also drop alike.
+     */
     void initialize(long seed);
 
     /**
@@ -86,4 +92,42 @@ public interface Model {
      * written by {@link #backward()} when enabled.
      */
     float[] inputGradient();
+
+    /**
+     * Puts the model in training mode ({@code true}) or inference mode ({@code false}). Only dropout
+     * layers tell the two apart: in training mode each forward pass drops values at random, and backward
+     * applies the same mask; in inference mode they pass values through unchanged. <b>A new model is in
+     * inference mode</b>, so that a model created or loaded to serve is deterministic without further ado:
+     * the same input gives the same output. Training calls for training mode; the
+     * {@link dev.kiln.runtime.train.Trainer} sets it for its steps and inference mode for every evaluation,
+     * and gives the caller's mode back when it returns. A network without dropout computes the same in
+     * both modes, and only remembers the mode.
+     */
+    void setTraining(boolean training);
+
+    /** Whether the model is in training mode (see {@link #setTraining}); false for a new model. */
+    boolean training();
+
+    /**
+     * Freezes ({@code true}) or releases the dropout masks. While they are frozen, a training-mode forward
+     * pass applies the masks of the last training-mode pass again instead of drawing new ones (a batch
+     * with more rows than they have draws the missing rows once, and keeps them too), so that the loss is
+     * a fixed function of the parameters and the input, as finite differences need:
+     * {@link dev.kiln.runtime.check.GradientCheck} checks with the masks frozen. Released by default; a
+     * network without dropout only remembers the setting.
+     */
+    void setDropoutMaskFrozen(boolean frozen);
+
+    /** Whether the dropout masks are frozen (see {@link #setDropoutMaskFrozen}); false for a new model. */
+    boolean dropoutMaskFrozen();
+
+    /**
+     * Restarts the generator the dropout masks are drawn from with {@code seed}: the draws that follow are
+     * those of {@link dev.kiln.runtime.ops.DropoutOps}, from {@code new Rng(seed + DropoutOps.SEED_OFFSET)}.
+     * {@link #initialize(long)} calls it with its own seed, and a new model's generator starts as if
+     * called with 0; the {@link dev.kiln.runtime.train.Trainer} calls it before each epoch with a seed
+     * derived from its own and the epoch, so that a run resumed from a checkpoint drops as the
+     * uninterrupted run would have. A network without dropout ignores it.
+     */
+    void seedDropout(long seed);
 }

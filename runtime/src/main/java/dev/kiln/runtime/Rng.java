@@ -19,6 +19,14 @@ public final class Rng {
         this.state = seed;
     }
 
+    /**
+     * Restarts this generator at {@code seed}: it then gives what {@code new Rng(seed)} gives. A model
+     * restarts its own generator this way, so that reseeding allocates nothing.
+     */
+    public void reset(long seed) {
+        this.state = seed;
+    }
+
     /** The next 64 random bits. */
     public long nextLong() {
         state += GOLDEN_GAMMA;

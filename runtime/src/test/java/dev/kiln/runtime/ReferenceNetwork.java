@@ -1,14 +1,18 @@
 package dev.kiln.runtime;
 
+import dev.kiln.runtime.ops.DropoutOps;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.DropoutSpec;
 import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.Loss;
 import dev.kiln.spec.MaxoutSpec;
 import dev.kiln.spec.NetworkSpec;
 import dev.kiln.spec.PReluSpec;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A double-precision evaluation of a {@link NetworkSpec}, written straight from the formulas and
@@ -18,14 +22,51 @@ import dev.kiln.spec.PReluSpec;
  *
  * <p>Parameters are laid out as Kiln documents: per layer with parameters, in declaration order, a Dense
  * layer's weight (outputs x inputs, row-major) and then its bias, a PReLU's slopes (one per feature).
+ *
+ * <p>Dropout layers pass values through, as in inference mode, unless the reference is given the masks of
+ * a training-mode pass ({@link #withDropoutMasks}); they are then fixed, as finite differences need.
  */
 public final class ReferenceNetwork {
 
     private final NetworkSpec spec;
+    /** For each dropout layer in order, its mask (0 or {@code 1 / (1 - p)} per value); empty in inference mode. */
+    private final List<double[]> masks;
 
-    /** The reference for {@code spec}. */
+    /** The reference for {@code spec}, in inference mode. */
     public ReferenceNetwork(NetworkSpec spec) {
+        this(spec, List.of());
+    }
+
+    private ReferenceNetwork(NetworkSpec spec, List<double[]> masks) {
         this.spec = spec;
+        this.masks = masks;
+    }
+
+    /**
+     * The reference in training mode, with the masks a model draws in its first training-mode forward pass
+     * of {@code batch} samples after {@code seedDropout(seed)}: drawn here from the documented procedure,
+     * with one {@code new Rng(seed + DropoutOps.SEED_OFFSET)}, layer by layer, row by row, value by value,
+     * keeping a value when {@code nextFloat() >= (float) p} and scaling it by {@code 1 / (1 - p)} in double.
+     */
+    public ReferenceNetwork withDropoutMasks(long seed, int batch) {
+        Rng rng = new Rng(seed + DropoutOps.SEED_OFFSET);
+        List<double[]> drawn = new ArrayList<>();
+        List<Integer> sizes = spec.layerInputSizes();
+        for (int i = 0; i < spec.layers().size(); i++) {
+            if (spec.layers().get(i) instanceof DropoutSpec d) {
+                double[] mask = new double[batch * sizes.get(i)];
+                for (int k = 0; k < mask.length; k++) {
+                    mask[k] = rng.nextFloat() >= (float) d.rate() ? 1 / (1 - d.rate()) : 0;
+                }
+                drawn.add(mask);
+            }
+        }
+        return new ReferenceNetwork(spec, List.copyOf(drawn));
+    }
+
+    /** The masks of {@link #withDropoutMasks}, one per dropout layer in order; empty in inference mode. */
+    public List<double[]> dropoutMasks() {
+        return masks;
     }
 
     /** The network's outputs for {@code batch} rows of {@code x}. */
@@ -33,6 +74,7 @@ public final class ReferenceNetwork {
         double[] a = x;
         int width = spec.inputSize();
         int offset = 0;
+        int dropout = 0;
         for (LayerSpec layer : spec.layers()) {
             switch (layer) {
                 case DenseSpec d -> {
@@ -76,6 +118,16 @@ public final class ReferenceNetwork {
                     }
                     width = out;
                     a = y;
+                }
+                case DropoutSpec d -> {
+                    if (!masks.isEmpty()) {
+                        double[] mask = masks.get(dropout++);
+                        double[] y = new double[a.length];
+                        for (int k = 0; k < batch * width; k++) {
+                            y[k] = a[k] * mask[k];
+                        }
+                        a = y;
+                    }
                 }
             }
         }

@@ -153,4 +153,16 @@ class RngTest {
             assertEquals(first.nextLong(), second.nextLong());
         }
     }
+
+    @Test
+    void resetRestartsTheSequence() {
+        Rng rng = new Rng(5);
+        rng.nextLong();
+        rng.nextFloat();
+        rng.reset(77);
+        Rng fresh = new Rng(77);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(fresh.nextLong(), rng.nextLong());
+        }
+    }
 }

@@ -31,6 +31,7 @@ public final class NetworkEmitter {
 
     private final NetworkPlan plan;
     private final PassWriter passes;
+    private final DropoutWriter modes;
     /** The network's name, as run-time messages give it. */
     private final String networkName;
     /** The declaration, as the class documentation links to it. */
@@ -39,6 +40,7 @@ public final class NetworkEmitter {
     private NetworkEmitter(NetworkPlan plan) {
         this.plan = plan;
         this.passes = new PassWriter(plan);
+        this.modes = new DropoutWriter(plan);
         this.networkName = plan.spec().name();
         this.declaredBy = plan.declaredBy();
     }
@@ -62,11 +64,13 @@ public final class NetworkEmitter {
                 .addFields(state())
                 .addMethods(constructors())
                 .addMethods(members.accessors())
-                .addMethod(method("initialize", TypeName.VOID, "seed", TypeName.LONG).addCode(passes.initialize()).build())
+                .addMethod(method("initialize", TypeName.VOID, "seed", TypeName.LONG).addCode(passes.initialize())
+                        .addCode(modes.initialize()).build())
                 .addMethod(forward())
                 .addMethod(loss())
                 .addMethod(backward())
-                .addMethods(members.gradientControls());
+                .addMethods(members.gradientControls())
+                .addMethods(modes.modeControls());
         for (UnrolledWriter unrolled : passes.unrolled()) {
             type.addMethod(unrolled.forward());
             if (plan.loss() != null) {
@@ -87,6 +91,8 @@ public final class NetworkEmitter {
                 .add("\n<p>Layers: $L; loss: $L; at most $L samples per batch.\n", layers, plan.spec().describeLoss(),
                         plan.spec().maxBatch())
                 .add("A new instance has all parameters zero: call {@link #initialize(long)} or load weights.\n")
+                .add(modes.hasDropout() ? "It starts in inference mode, where dropout passes values through; "
+                        + "{@link #setTraining setTraining(true)} makes it drop, as training needs.\n" : "")
                 .build();
     }
 
@@ -187,6 +193,7 @@ public final class NetworkEmitter {
         fields.add(FieldSpec.builder(TypeName.BOOLEAN, "lossReady", Modifier.PRIVATE)
                 .addJavadoc("Whether {@link #loss} ran after the last forward pass.\n").build());
         fields.add(FieldSpec.builder(TypeName.BOOLEAN, "inputGradientEnabled", Modifier.PRIVATE).build());
+        fields.addAll(modes.fields());
         return fields;
     }
 
@@ -208,6 +215,7 @@ public final class NetworkEmitter {
                 .addStatement("$T.copy(input, offset, x, 0, batch * INPUT_SIZE)", RuntimeTypes.MEMORY)
                 .addStatement("this.batch = batch")
                 .addStatement("this.lossReady = false")
+                .addCode(modes.startForward())
                 .addCode(passes.forward())
                 .addStatement("$T.copy($N, 0, output, 0, batch * OUTPUT_SIZE)", RuntimeTypes.MEMORY,
                         plan.layers().getLast().output().name())

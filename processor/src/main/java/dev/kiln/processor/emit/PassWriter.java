@@ -6,6 +6,7 @@ import dev.kiln.processor.model.LossPlan;
 import dev.kiln.processor.model.NetworkPlan;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.DropoutSpec;
 import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.Loss;
@@ -95,6 +96,7 @@ final class PassWriter {
                                 layer.title(), maxout.pieces())
                         .addStatement("$T.maxoutForward($N, 0, $N, 0, batch * $L, $L)", RuntimeTypes.ACTIVATIONS,
                                 layer.input().name(), layer.output().name(), layer.outputSize(), maxout.pieces());
+                case DropoutSpec dropout -> code.add(DropoutWriter.forward(layer));
             }
         }
         return code.build();
@@ -250,6 +252,7 @@ final class PassWriter {
                         code.addStatement(call);
                     }
                 }
+                case DropoutSpec dropout -> code.add(DropoutWriter.backward(layer));
             }
         }
         return code.build();

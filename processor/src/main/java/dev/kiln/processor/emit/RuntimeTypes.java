@@ -19,6 +19,7 @@ final class RuntimeTypes {
     static final ClassName BLAS = ClassName.get(RUNTIME + ".blas", "Blas");
     static final ClassName BLASES = ClassName.get(RUNTIME + ".blas", "Blases");
     static final ClassName DENSE_OPS = ClassName.get(RUNTIME + ".ops", "DenseOps");
+    static final ClassName DROPOUT_OPS = ClassName.get(RUNTIME + ".ops", "DropoutOps");
     static final ClassName ACTIVATIONS = ClassName.get(RUNTIME + ".ops", "Activations");
     static final ClassName LOSSES = ClassName.get(RUNTIME + ".ops", "Losses");
     static final ClassName INITIALIZERS = ClassName.get(RUNTIME + ".init", "Initializers");

@@ -4,6 +4,7 @@ import com.palantir.javapoet.CodeBlock;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.DropoutSpec;
 import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.LayerSpec;
@@ -59,6 +60,7 @@ final class SpecLiteral {
                     a.function().name(), a.alpha(), a.source());
             case PReluSpec p -> CodeBlock.of("new $T($S)", PReluSpec.class, p.source());
             case MaxoutSpec m -> CodeBlock.of("new $T($L, $S)", MaxoutSpec.class, m.pieces(), m.source());
+            case DropoutSpec d -> CodeBlock.of("new $T($L, $S)", DropoutSpec.class, d.rate(), d.source());
         };
     }
 }

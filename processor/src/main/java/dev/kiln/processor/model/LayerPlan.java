@@ -29,6 +29,8 @@ import dev.kiln.spec.Tier;
  *                       generated code also has the {@link Tier#BLAS} path and takes it for batches
  *                       larger than {@link Planner#unrolledMaxBatch} of its weights (false when the
  *                       network's maxBatch is not larger)
+ * @param mask           for a dropout layer, its mask ({@code maxBatch * outputSize} values, 0 for a dropped
+ *                       value and {@code 1 / (1 - p)} for a kept one); null for other layers
  */
 public record LayerPlan(
         int number,
@@ -44,7 +46,8 @@ public record LayerPlan(
         String tensors,
         Tier tier,
         boolean fused,
-        boolean batchSwitch) {
+        boolean batchSwitch,
+        Buffer mask) {
 
     /** Its parameters' size in floats: the weight and, if any, the bias. */
     public int parameterCount() {

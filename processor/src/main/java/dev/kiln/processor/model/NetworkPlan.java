@@ -15,8 +15,8 @@ import java.util.List;
  * @param parameters     every parameter tensor, in layout order
  * @param parameterCount the length of the flat parameter array
  * @param buffers        every run of floats in the one allocation, in order: parameters, gradients,
- *                       the input, the targets, each layer's output and output gradient, the input
- *                       gradient
+ *                       the input, the targets, each layer's output and output gradient (and a dropout
+ *                       layer's mask), the input gradient
  * @param memorySize     the length of the allocation in floats
  * @param loss           how the loss is computed, or null when the network declares none
  */

@@ -3,6 +3,7 @@ package dev.kiln.processor.model;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.DropoutSpec;
 import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.Loss;
 import dev.kiln.spec.NetworkSpec;
@@ -17,7 +18,8 @@ import java.util.Set;
 /**
  * The model stage: lays out a valid {@link NetworkSpec} as a generated class. Parameters are packed in
  * declaration order, weight before bias (a PReLU's slopes are its weight, and it has no bias); every layer
- * writes its own output buffer, so the backward pass can read every layer's input and output.
+ * writes its own output buffer, so the backward pass can read every layer's input and output; a dropout
+ * layer keeps its mask in a buffer after its output and output gradient.
  */
 public final class Planner {
 
@@ -79,6 +81,7 @@ public final class Planner {
         }
         Buffer[] outputs = new Buffer[count];
         Buffer[] gradients = new Buffer[count];
+        Buffer[] masks = new Buffer[count];
         for (int i = 0; i < count; i++) {
             int number = i + 1;
             int out = sizes.get(i + 1);
@@ -89,6 +92,11 @@ public final class Planner {
                 gradients[i] = memory.batch("dOut" + number, out, String.valueOf(out),
                         "gradient of the loss w.r.t. layer " + number + " output");
                 buffers.add(gradients[i]);
+            }
+            if (spec.layers().get(i) instanceof DropoutSpec) {
+                masks[i] = memory.batch("mask" + number, out, String.valueOf(out), "layer " + number
+                        + " dropout mask: 0 for a dropped value, 1 / (1 - p) for a kept one");
+                buffers.add(masks[i]);
             }
         }
         Buffer inputGradient = null;
@@ -125,7 +133,8 @@ public final class Planner {
                     i == 0 ? input : outputs[i - 1], outputs[i], gradients[i],
                     i == 0 ? inputGradient : gradients[i - 1], weights[i], biases[i], tensors, tier, fusedIntoDense,
                     tier == Tier.UNROLLED && ((DenseSpec) layer).tier() == Tier.AUTO
-                            && spec.maxBatch() > unrolledMaxBatch((long) sizes.get(i) * sizes.get(i + 1))));
+                            && spec.maxBatch() > unrolledMaxBatch((long) sizes.get(i) * sizes.get(i + 1)),
+                    masks[i]));
         }
 
         LossPlan loss = null;

@@ -264,6 +264,7 @@ public final class ChainParser {
             case "softmax" -> a.none(b.softmax());
             case "prelu" -> a.none(b.prelu());
             case "maxout" -> b.maxout(a.integer(0, 1));
+            case "dropout" -> b.dropout(a.real(0, 1));
             case "leakyRelu" -> args.isEmpty() ? b.leakyRelu() : b.leakyRelu(a.real(0, 1));
             case "elu" -> args.isEmpty() ? b.elu() : b.elu(a.real(0, 1));
             case "activation" -> args.size() == 1 ? b.activation(a.enumeration(0, 1, Activation.class))
@@ -375,6 +376,7 @@ public final class ChainParser {
             case "init" -> "Init.HE_NORMAL or 0.05";
             case "activation" -> "Activation.RELU or 0.1";
             case "leakyRelu", "elu" -> "0.1";
+            case "dropout" -> "0.5";
             default -> "16, or a constant `static final int HIDDEN = 16;`";
         };
     }

@@ -1,6 +1,7 @@
 package dev.kiln.processor.parse;
 
 import dev.kiln.dsl.Dense;
+import dev.kiln.dsl.Dropout;
 import dev.kiln.dsl.Elu;
 import dev.kiln.dsl.Identity;
 import dev.kiln.dsl.Layer;
@@ -17,6 +18,7 @@ import dev.kiln.processor.validate.Location;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.DropoutSpec;
 import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.LayerSpec;
@@ -68,6 +70,8 @@ public final class NetworkParser {
     /** The annotations of activation layers that are not an {@link Activation}: PReLU and maxout. */
     private static final String PRELU = PRelu.class.getCanonicalName();
     private static final String MAXOUT = Maxout.class.getCanonicalName();
+    /** Dropout, which may join a field's Dense layer and activation, and applies after them. */
+    private static final String DROPOUT = Dropout.class.getCanonicalName();
 
     private final Elements elements;
 
@@ -159,10 +163,13 @@ public final class NetworkParser {
             Location fieldAt = Location.of(field);
             AnnotationMirror dense = null;
             AnnotationMirror activation = null;
+            AnnotationMirror dropout = null;
             for (AnnotationMirror mirror : field.getAnnotationMirrors()) {
                 String name = qualifiedName(mirror);
                 if (name.equals(DENSE)) {
                     dense = mirror;
+                } else if (name.equals(DROPOUT)) {
+                    dropout = mirror;
                 } else if (ACTIVATIONS.containsKey(name) || name.equals(PRELU) || name.equals(MAXOUT)) {
                     if (activation == null) {
                         activation = mirror;
@@ -173,7 +180,7 @@ public final class NetworkParser {
                 }
             }
             boolean isLayerType = field.asType().toString().equals(LAYER);
-            if (dense == null && activation == null) {
+            if (dense == null && activation == null && dropout == null) {
                 if (isLayerType) {
                     add(Rule.NO_LAYER_ANNOTATION, fieldAt, where);
                 }
@@ -211,6 +218,10 @@ public final class NetworkParser {
                 }
                 origins.add(new LayerOrigin(fieldName, Location.of(field, activation),
                         explicitLocations(field, activation)));
+            }
+            if (dropout != null) {
+                layers.add(new DropoutSpec(doubleValue(withDefaults(dropout).get("value")), where));
+                origins.add(new LayerOrigin(fieldName, Location.of(field, dropout), explicitLocations(field, dropout)));
             }
         }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.DropoutSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.Loss;
@@ -200,6 +201,26 @@ class PlannerTest {
         assertFalse(plan.layers().get(1).fused(), "a maxout is never fused into its Dense layer's loops");
         assertEquals("MAX_BATCH * 4", plan.buffer("out2").size(), "the maxout's output is k times narrower");
         assertEquals(4 * 8 + 8 + 4 + 4, plan.parameterCount());
+    }
+
+    @Test
+    void aDropoutLayerKeepsItsMaskAfterItsOutputAndGradient() {
+        NetworkSpec spec = new NetworkSpec("N", List.of(4), List.of(
+                new DenseSpec(6, true, Init.AUTO, 0.01, "N.hidden", Tier.LOOPS),
+                ActivationSpec.of(Activation.RELU, "N.hidden"),
+                new DropoutSpec(0.5, "N.hidden"),
+                new DenseSpec(2, true, Init.AUTO, 0.01, "N.out")), Loss.MSE, 8);
+        NetworkPlan plan = plan(spec, "hidden", "hidden", "hidden", "out");
+        LayerPlan dropout = plan.layers().get(2);
+        assertEquals("mask3", dropout.mask().name());
+        assertEquals("MAX_BATCH * 6", dropout.mask().size());
+        assertEquals(plan.buffer("dOut3").offset() + 8 * 6, dropout.mask().offset());
+        assertEquals(dropout.mask().offset() + 8 * 6, plan.buffer("out4").offset());
+        assertEquals("out2", dropout.input().name(), "it reads the activation's output");
+        assertTrue(plan.layers().get(1).fused(), "the ReLU is still fused into its Dense layer");
+        assertNull(plan.layers().get(1).mask());
+        assertEquals(plan.buffer("dx").offset() + 8 * 4, plan.memorySize());
+        assertEquals(4 * 6 + 6 + 6 * 2 + 2, plan.parameterCount(), "dropout has no parameters");
     }
 
     @Test

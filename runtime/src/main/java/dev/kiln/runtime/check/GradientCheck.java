@@ -28,6 +28,12 @@ import java.util.Objects;
  * <p>By default every value of every tensor is checked, up to {@link #DEFAULT_PER_TENSOR} values per
  * tensor drawn at random (seeded); a check runs {@code 2} forward passes per checked value. The model's
  * parameters are restored exactly; its gradients hold the analytic gradient of the batch afterwards.
+ *
+ * <p>The check runs the model in training mode with its dropout masks frozen
+ * ({@link Model#setDropoutMaskFrozen}): every pass applies the same masks (those of the model's last
+ * training-mode pass, any rows it lacks drawn once), so the loss is one function of the parameters and
+ * dropout's backward pass is checked too. The model's mode and frozen flag are given back afterwards, also
+ * when the check throws.
  */
 public final class GradientCheck {
 
@@ -107,6 +113,19 @@ public final class GradientCheck {
      * @throws IllegalStateException if the model declares no loss, or its loss is not finite
      */
     public GradientCheckReport run(float[] input, float[] target, int batch) {
+        boolean training = model.training();
+        boolean frozen = model.dropoutMaskFrozen();
+        model.setTraining(true);
+        model.setDropoutMaskFrozen(true);
+        try {
+            return check(input, target, batch);
+        } finally {
+            model.setTraining(training);
+            model.setDropoutMaskFrozen(frozen);
+        }
+    }
+
+    private GradientCheckReport check(float[] input, float[] target, int batch) {
         MemorySegment parameters = model.parameters();
         model.zeroGradients();
         model.forward(input, 0, batch);

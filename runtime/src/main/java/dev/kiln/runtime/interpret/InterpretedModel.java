@@ -8,8 +8,10 @@ import dev.kiln.runtime.Rng;
 import dev.kiln.runtime.blas.Blas;
 import dev.kiln.runtime.blas.Blases;
 import dev.kiln.runtime.ops.DenseOps;
+import dev.kiln.runtime.ops.DropoutOps;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.DropoutSpec;
 import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.Loss;
 import dev.kiln.spec.MaxoutSpec;
@@ -32,9 +34,11 @@ import java.util.List;
  *       {@code <field>.bias}; for a PReLU its slopes ({@code [features]}), named {@code <field>.weight};
  *       where the field is the part of the layer's {@link LayerSpec#source() source} after its last dot;</li>
  *   <li>buffers: each layer writes its own output buffer and receives its own output gradient, both
- *       sized once for {@link NetworkSpec#maxBatch()} samples;</li>
+ *       sized once for {@link NetworkSpec#maxBatch()} samples; a dropout layer's mask follows them;</li>
  *   <li>initialization: one {@link Rng} seeded with the seed, drawn from layer by layer (PReLU slopes
- *       start at {@value PReluSpec#INITIAL_SLOPE} and draw nothing).</li>
+ *       start at {@value PReluSpec#INITIAL_SLOPE} and draw nothing);</li>
+ *   <li>dropout: the masks drawn from a generator of the model's own, as {@link DropoutOps} describes, in
+ *       training mode only; inference mode by default.</li>
  * </ul>
  * A forward pass then runs the steps in order and a backward pass runs them in reverse, each calling the
  * runtime's kernels. Generated code calls the same kernels for the layers it computes through
@@ -81,6 +85,9 @@ public final class InterpretedModel implements Model {
     /** What {@link #inputGradient()} returns: {@link #dx}, copied out when enabled. */
     private final float[] inputGradient;
 
+    /** The mode, the generator and the rows drawn, shared with the dropout steps. */
+    private final DropoutMasks masks = new DropoutMasks();
+
     /** Samples in the last forward pass; 0 before the first. */
     private int batch;
     /** Whether {@link #loss} ran after the last forward pass. */
@@ -109,7 +116,7 @@ public final class InterpretedModel implements Model {
         boolean trains = spec.loss() != Loss.NONE;
 
         // the layout of the generated class: parameters, gradients, input, targets, each layer's output
-        // and output gradient, input gradient
+        // and output gradient (and a dropout layer's mask), input gradient
         long size = 2L * parameterCount + (long) maxBatch * inputSize;
         if (trains) {
             size += (long) maxBatch * outputSize;
@@ -117,6 +124,9 @@ public final class InterpretedModel implements Model {
         for (int i = 0; i < count; i++) {
             boolean absorbed = fused && i == count - 1;
             size += (long) maxBatch * sizes.get(i + 1) * (trains && !absorbed ? 2 : 1);
+            if (layers.get(i) instanceof DropoutSpec) {
+                size += (long) maxBatch * sizes.get(i + 1);
+            }
         }
         if (trains) {
             size += (long) maxBatch * inputSize;
@@ -133,11 +143,13 @@ public final class InterpretedModel implements Model {
         List<Parameter> parameters = new ArrayList<>();
         MemorySegment[] outputs = new MemorySegment[count];
         MemorySegment[] gradients = new MemorySegment[count];
+        MemorySegment[] dropoutMasks = new MemorySegment[count];
         for (int i = 0; i < count; i++) {
             boolean absorbed = fused && i == count - 1;
             long values = (long) maxBatch * sizes.get(i + 1);
             outputs[i] = carve.next(values);
             gradients[i] = trains && !absorbed ? carve.next(values) : null;
+            dropoutMasks[i] = layers.get(i) instanceof DropoutSpec ? carve.next(values) : null;
         }
         this.dx = trains ? carve.next((long) maxBatch * inputSize) : null;
 
@@ -164,6 +176,7 @@ public final class InterpretedModel implements Model {
                     yield new PReluStep(wiring, params, grads, field(prelu.source()), weight);
                 }
                 case MaxoutSpec maxout -> new MaxoutStep(wiring, maxout.pieces());
+                case DropoutSpec dropout -> new DropoutStep(wiring, dropout.rate(), dropoutMasks[i], masks);
             };
             parameters.addAll(steps[i].parameters());
         }
@@ -275,6 +288,7 @@ public final class InterpretedModel implements Model {
         for (Step step : steps) {
             step.initialize(rng);
         }
+        seedDropout(seed);
     }
 
     @Override
@@ -283,6 +297,7 @@ public final class InterpretedModel implements Model {
         Memory.copy(input, offset, x, 0, batch * inputSize);
         this.batch = batch;
         this.lossReady = false;
+        masks.startForward(batch);
         for (Step step : steps) {
             step.forward(batch);
         }
@@ -339,6 +354,31 @@ public final class InterpretedModel implements Model {
     @Override
     public float[] inputGradient() {
         return inputGradient;
+    }
+
+    @Override
+    public void setTraining(boolean training) {
+        masks.training = training;
+    }
+
+    @Override
+    public boolean training() {
+        return masks.training;
+    }
+
+    @Override
+    public void setDropoutMaskFrozen(boolean frozen) {
+        masks.frozen = frozen;
+    }
+
+    @Override
+    public boolean dropoutMaskFrozen() {
+        return masks.frozen;
+    }
+
+    @Override
+    public void seedDropout(long seed) {
+        masks.rng.reset(seed + DropoutOps.SEED_OFFSET);
     }
 
     /**

@@ -8,6 +8,10 @@ import dev.kiln.runtime.data.Dataset;
  * the data set's arrays. Each measure runs forward passes, so it overwrites the model's buffers (not its
  * parameters or gradients). {@link #measures} takes every measure in one pass; {@link #confusionMatrix}
  * and {@link #report} tell the classes apart.
+ *
+ * <p>Every measure runs the model in inference mode ({@link Model#setTraining setTraining(false)}), so
+ * that dropout layers pass values through and a measure is deterministic, and gives the model its mode
+ * back afterwards, whichever it was.
  */
 public final class Evaluation {
 
@@ -28,10 +32,15 @@ public final class Evaluation {
         }
         Predictions predictions = new Predictions(model);
         long correct = 0;
-        for (int start = 0; start < data.size(); start += model.maxBatch()) {
-            int count = Math.min(model.maxBatch(), data.size() - start);
-            float[] outputs = model.forward(data.features(), start * data.featureSize(), count);
-            correct += predictions.correct(outputs, data.labels(), start, count);
+        boolean training = inference(model);
+        try {
+            for (int start = 0; start < data.size(); start += model.maxBatch()) {
+                int count = Math.min(model.maxBatch(), data.size() - start);
+                float[] outputs = model.forward(data.features(), start * data.featureSize(), count);
+                correct += predictions.correct(outputs, data.labels(), start, count);
+            }
+        } finally {
+            model.setTraining(training);
         }
         return (double) correct / data.size();
     }
@@ -45,10 +54,15 @@ public final class Evaluation {
     public static double meanLoss(Model model, Dataset data) {
         requireFits(model, data, "data");
         double sum = 0;
-        for (int start = 0; start < data.size(); start += model.maxBatch()) {
-            int count = Math.min(model.maxBatch(), data.size() - start);
-            model.forward(data.features(), start * data.featureSize(), count);
-            sum += (double) model.loss(data.targets(), start * data.targetSize()) * count;
+        boolean training = inference(model);
+        try {
+            for (int start = 0; start < data.size(); start += model.maxBatch()) {
+                int count = Math.min(model.maxBatch(), data.size() - start);
+                model.forward(data.features(), start * data.featureSize(), count);
+                sum += (double) model.loss(data.targets(), start * data.targetSize()) * count;
+            }
+        } finally {
+            model.setTraining(training);
         }
         return sum / data.size();
     }
@@ -66,13 +80,18 @@ public final class Evaluation {
         boolean labelled = data.labels() != null;
         long[] confusion = labelled ? new long[predictions.classes() * predictions.classes()] : null;
         double sum = 0;
-        for (int start = 0; start < data.size(); start += model.maxBatch()) {
-            int count = Math.min(model.maxBatch(), data.size() - start);
-            float[] outputs = model.forward(data.features(), start * data.featureSize(), count);
-            if (labelled) {
-                predictions.tally(outputs, data.labels(), start, count, confusion);
+        boolean training = inference(model);
+        try {
+            for (int start = 0; start < data.size(); start += model.maxBatch()) {
+                int count = Math.min(model.maxBatch(), data.size() - start);
+                float[] outputs = model.forward(data.features(), start * data.featureSize(), count);
+                if (labelled) {
+                    predictions.tally(outputs, data.labels(), start, count, confusion);
+                }
+                sum += (double) model.loss(data.targets(), start * data.targetSize()) * count;
             }
-            sum += (double) model.loss(data.targets(), start * data.targetSize()) * count;
+        } finally {
+            model.setTraining(training);
         }
         return Measures.of(sum / data.size(), labelled ? report(predictions, confusion) : null);
     }
@@ -90,10 +109,15 @@ public final class Evaluation {
         }
         Predictions predictions = new Predictions(model);
         long[] confusion = new long[predictions.classes() * predictions.classes()];
-        for (int start = 0; start < data.size(); start += model.maxBatch()) {
-            int count = Math.min(model.maxBatch(), data.size() - start);
-            float[] outputs = model.forward(data.features(), start * data.featureSize(), count);
-            predictions.tally(outputs, data.labels(), start, count, confusion);
+        boolean training = inference(model);
+        try {
+            for (int start = 0; start < data.size(); start += model.maxBatch()) {
+                int count = Math.min(model.maxBatch(), data.size() - start);
+                float[] outputs = model.forward(data.features(), start * data.featureSize(), count);
+                predictions.tally(outputs, data.labels(), start, count, confusion);
+            }
+        } finally {
+            model.setTraining(training);
         }
         return ConfusionMatrix.ofFlat(confusion, predictions.classes());
     }
@@ -112,6 +136,13 @@ public final class Evaluation {
     static ClassificationReport report(Predictions predictions, long[] confusion) {
         return ClassificationReport.of(ConfusionMatrix.ofFlat(confusion, predictions.classes()),
                 predictions.average());
+    }
+
+    /** Puts the model in inference mode; returns whether it was in training mode, to give that back. */
+    private static boolean inference(Model model) {
+        boolean training = model.training();
+        model.setTraining(false);
+        return training;
     }
 
     /**

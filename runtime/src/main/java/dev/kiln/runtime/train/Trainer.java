@@ -45,9 +45,19 @@ import java.util.Objects;
  * {@link EpochStats#learningRate()} records the rate of its first step. The optimizer keeps the last rate
  * after {@code fit}.
  *
+ * <p><b>Training and inference mode.</b> The trainer puts the model in training mode
+ * ({@link Model#setTraining}) for the steps of each epoch, so that dropout layers drop, and in inference
+ * mode for everything else: the validation measures (as {@link Evaluation} always does), and the callbacks
+ * outside a batch ({@link Callback#onEpochEnd} sees the model as it will serve). When {@code fit} returns,
+ * or throws, the model is back in the mode the caller had it in. Before epoch {@code e}'s first step the
+ * trainer restarts the model's dropout generator with {@code seedDropout(seed + e)}. The training measures
+ * of an epoch are those of its steps, so they are taken with dropout (as Keras reports them), and a
+ * network with dropout usually shows a higher training loss than its validation loss.
+ *
  * <p>A run resumed from a checkpoint ({@link Checkpoints#restore}) with {@link #initialEpoch} set to the
  * checkpoint's epoch continues exactly, bit for bit, as the uninterrupted run would have: epoch {@code e}'s
- * order of batches, its augmentations and its schedule depend on {@code e} and the seed alone.
+ * order of batches, its augmentations, its dropout masks and its schedule depend on {@code e} and the seed
+ * alone.
  *
  * <p>The trainer does not initialize the model: call {@link Model#initialize} first (or load weights).
  * Defaults: a batch of {@code min(32, maxBatch)} samples, 10 epochs, seed 0, no validation; the optimizer
@@ -134,7 +144,10 @@ public final class Trainer {
         return this;
     }
 
-    /** The seed of the per-epoch shuffles, the augmentations and (unless given its own) the validation split. */
+    /**
+     * The seed of the per-epoch shuffles, the augmentations, the dropout masks and (unless given its own)
+     * the validation split.
+     */
     public Trainer seed(long seed) {
         this.seed = seed;
         return this;
@@ -286,6 +299,19 @@ public final class Trainer {
         TrainingContext context = new TrainingContext(model, optimizer, initialEpoch, epochs, steps, train.size(),
                 labelled, validation != null);
         Callback[] told = callbacks.toArray(Callback[]::new);
+        boolean callerTraining = model.training();
+        model.setTraining(false);
+        try {
+            epochs(validation, batches, step, context, told, steps);
+        } finally {
+            model.setTraining(callerTraining);
+        }
+        return new History(context.finishedEpochs());
+    }
+
+    /** Runs the epochs and tells the callbacks, the model in inference mode but for the steps. */
+    private void epochs(Dataset validation, Batches batches, TrainingStep step, TrainingContext context,
+                        Callback[] told, int steps) {
         for (Callback callback : told) {
             callback.onTrainBegin(context);
         }
@@ -295,7 +321,10 @@ public final class Trainer {
             for (Callback callback : told) {
                 callback.onEpochBegin(context);
             }
+            model.setTraining(true);
+            model.seedDropout(seed + epoch);
             float learningRate = trainEpoch(batches, step, context, told, epoch, steps);
+            model.setTraining(false);
             Measures measured = validation == null ? Measures.NONE
                     : Evaluation.measures(model, validation).plusPenalty(penalty());
             EpochStats stats = new EpochStats(epoch, epochs, step.measures(), measured, learningRate,
@@ -311,7 +340,6 @@ public final class Trainer {
         for (Callback callback : told) {
             callback.onTrainEnd(context);
         }
-        return new History(context.finishedEpochs());
     }
 
     /**

@@ -73,6 +73,68 @@ class GradientCheckTest {
                 report.summary());
     }
 
+    /** A batch of 8 samples of 4 features and their targets for {@link MaskedMlp}. */
+    private static GradientCheckReport checkMasked(MaskedMlp model) {
+        Random random = new Random(13);
+        return GradientCheck.of(model).run(inputs(random, 8 * 4), inputs(random, 8), 8);
+    }
+
+    @Test
+    void dropoutIsCheckedInTrainingModeWithItsMasksFrozen() {
+        MaskedMlp model = new MaskedMlp(4, 6, 0.5, 8, true, true);
+        model.initialize(21);
+        GradientCheckReport report = checkMasked(model);
+        assertTrue(report.passed(), report.toString());
+        assertEquals(1 + 2 * (4 * 6 + 6), model.trainingPasses(), "every pass in training mode: the first, and "
+                + "two per checked value");
+    }
+
+    @Test
+    void aWrongDropoutBackwardIsCaught() {
+        MaskedMlp model = new MaskedMlp(4, 6, 0.5, 8, false, true);
+        model.initialize(21);
+        GradientCheckReport report = checkMasked(model);
+        assertFalse(report.passed());
+        // the weights into dropped units, whose gradient is 0, get one; those after the dropout are right
+        assertTrue(report.failures().size() >= 4, report.toString());
+        assertTrue(report.failures().stream().allMatch(e -> e.parameter().startsWith("hidden.weight")),
+                report.toString());
+    }
+
+    @Test
+    void withoutFrozenMasksNoBackwardCouldPass() {
+        // a model that draws new masks on every pass, frozen or not: the loss is no function of the parameters
+        MaskedMlp model = new MaskedMlp(4, 6, 0.5, 8, true, false);
+        model.initialize(21);
+        assertFalse(checkMasked(model).passed());
+    }
+
+    @Test
+    void theModeAndTheFrozenFlagAreGivenBack() {
+        Model model = Interpreter.of(dev.kiln.dsl.Kiln.input(4).dense(6).tanh().dropout(0.5).dense(3)
+                .loss(Loss.MSE).maxBatch(8).build(), 3);
+        Random random = new Random(17);
+        float[] x = inputs(random, 8 * 4);
+        float[] t = inputs(random, 8 * 3);
+        for (boolean training : new boolean[] {false, true}) {
+            for (boolean frozen : new boolean[] {false, true}) {
+                model.setTraining(training);
+                model.setDropoutMaskFrozen(frozen);
+                GradientCheckReport report = GradientCheck.of(model).run(x, t, 8);
+                assertTrue(report.passed(), report.toString());
+                assertEquals(training, model.training());
+                assertEquals(frozen, model.dropoutMaskFrozen());
+            }
+        }
+        MemorySegment parameters = model.parameters();
+        parameters.setAtIndex(ValueLayout.JAVA_FLOAT, 0, Float.NaN);
+        model.setTraining(false);
+        model.setDropoutMaskFrozen(false);
+        assertThrows(IllegalStateException.class, () -> GradientCheck.of(model).run(x, t, 8));
+        assertFalse(model.training(), "given back when the check throws");
+        assertFalse(model.dropoutMaskFrozen());
+    }
+
     @Test
     void largeTensorsAreSampledWithTheSeed() {
         Model model = mlp(Loss.MSE);
@@ -125,5 +187,10 @@ class GradientCheckTest {
         @Override public void zeroGradients() { inner.zeroGradients(); }
         @Override public void setInputGradientEnabled(boolean enabled) { inner.setInputGradientEnabled(enabled); }
         @Override public float[] inputGradient() { return inner.inputGradient(); }
+        @Override public void setTraining(boolean training) { inner.setTraining(training); }
+        @Override public boolean training() { return inner.training(); }
+        @Override public void setDropoutMaskFrozen(boolean frozen) { inner.setDropoutMaskFrozen(frozen); }
+        @Override public boolean dropoutMaskFrozen() { return inner.dropoutMaskFrozen(); }
+        @Override public void seedDropout(long seed) { inner.seedDropout(seed); }
     }
 }

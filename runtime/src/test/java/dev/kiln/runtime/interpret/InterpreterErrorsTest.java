@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.DropoutSpec;
 import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.InvalidNetworkException;
@@ -70,6 +71,10 @@ class InterpreterErrorsTest {
         assertRule(Rule.HEADS_WIDTH, new NetworkSpec("Narrow", List.of(3), List.of(
                 Networks.dense(2, Init.AUTO, "Narrow.a")), Loss.MULTI_TASK, 4, 1.0, List.of(new HeadSpec(3, Loss.MSE))));
         assertRule(Rule.NO_HEADS, Networks.spec("Headless", 3, Loss.MULTI_TASK, 4, Networks.dense(2, Init.AUTO, "Headless.a")));
+        assertRule(Rule.DROPOUT_RATE, Networks.spec("Certain", 3, Loss.NONE, 4, new DropoutSpec(1.0, "Certain.drop"),
+                Networks.dense(2, Init.AUTO, "Certain.out")));
+        assertRule(Rule.DROPOUT_LAST, Networks.spec("Dropped", 3, Loss.MSE, 4,
+                Networks.dense(2, Init.AUTO, "Dropped.out"), new DropoutSpec(0.5, "Dropped.out")));
     }
 
     @Test

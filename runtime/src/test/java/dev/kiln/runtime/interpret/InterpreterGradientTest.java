@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * taken in double with step {@code 1e-6}, and an analytic (float) gradient {@code g} matches a numerical
  * one {@code n} when {@code |g - n| <= 1e-4 + 1e-3 * |n|}, which leaves room for float rounding and
  * nothing more. Inputs and targets sit at an offset in longer arrays, so a pass that ignores the offset
- * fails.
+ * fails. Networks with dropout are checked in inference mode, where it passes values through, and in
+ * training mode against the reference applying the same masks, drawn by the documented procedure.
  */
 class InterpreterGradientTest {
 
@@ -37,8 +38,27 @@ class InterpreterGradientTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.kiln.runtime.interpret.Networks#trainable")
     void outputsLossAndEveryGradientMatchTheReference(NetworkSpec spec) {
-        int batch = NetworkChecks.batchFor(spec, BATCH);
         InterpretedModel model = Interpreter.of(spec);
+        check(model, new ReferenceNetwork(spec), NetworkChecks.batchFor(spec, BATCH));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.kiln.runtime.interpret.Networks#withDropout")
+    void inTrainingModeDropoutMatchesTheReferenceWithTheSameMasks(NetworkSpec spec) {
+        InterpretedModel model = Interpreter.of(spec);
+        model.seedDropout(17);
+        model.setTraining(true);
+        int batch = NetworkChecks.batchFor(spec, BATCH);
+        check(model, new ReferenceNetwork(spec).withDropoutMasks(17, batch), batch);
+    }
+
+    /**
+     * One forward, loss and backward of {@code model} on random parameters and data, against
+     * {@code reference}: outputs, loss, and every parameter and input gradient against its central
+     * differences.
+     */
+    private static void check(InterpretedModel model, ReferenceNetwork reference, int batch) {
+        NetworkSpec spec = model.spec();
         Random random = new Random(spec.name().hashCode());
         float[] weights = Networks.uniform(random, (int) Memory.floats(model.parameters()), 1.0);
         Memory.copy(weights, 0, model.parameters(), 0, weights.length);
@@ -47,7 +67,6 @@ class InterpreterGradientTest {
         float[] targets = NetworkChecks.targets(random, spec, batch);
         System.arraycopy(targets, 0, t, TARGET_OFFSET, targets.length);
 
-        ReferenceNetwork reference = new ReferenceNetwork(spec);
         double[] p = Networks.toDouble(TestArrays.floats(model.parameters()), 0, (int) Memory.floats(model.parameters()));
         double[] xd = Networks.toDouble(x, INPUT_OFFSET, batch * model.inputSize());
         double[] td = Networks.toDouble(t, TARGET_OFFSET, batch * model.outputSize());

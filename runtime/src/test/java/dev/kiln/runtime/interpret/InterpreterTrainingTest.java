@@ -1,6 +1,8 @@
 package dev.kiln.runtime.interpret;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.ThreadMXBean;
@@ -21,6 +23,7 @@ import dev.kiln.spec.NetworkSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Interpreted networks train like generated ones: the Iris demo's network, run by the interpreter with
  * the demo's seed, split and schedule, reaches the demo's stated accuracy; gradients accumulate until
- * zeroed; and a training step allocates nothing.
+ * zeroed; dropout's masks are drawn anew on every training-mode pass unless frozen; and a training step
+ * allocates nothing, in training mode.
  */
 class InterpreterTrainingTest {
 
@@ -106,11 +110,46 @@ class InterpreterTrainingTest {
         }
     }
 
+    @Test
+    void dropoutMasksAreDrawnEveryTrainingPassUnlessFrozen() {
+        InterpretedModel model = Interpreter.of(Networks.DROPOUT, 3);
+        float[] x = Networks.uniform(new Random(4), 4 * model.inputSize(), 2.0);
+        float[] inference = model.forward(x, 0, 4).clone();
+        model.setTraining(true);
+        float[] first = model.forward(x, 0, 4).clone();
+        float[] second = model.forward(x, 0, 4).clone();
+        assertFalse(Arrays.equals(first, second), "each training-mode pass draws new masks");
+        assertFalse(Arrays.equals(inference, second));
+
+        model.setDropoutMaskFrozen(true);
+        assertArrayEquals(second, model.forward(x, 0, 4), "frozen: the last pass's masks again");
+        model.setDropoutMaskFrozen(false);
+        float[] halves = model.forward(x, 0, 2).clone();
+        model.setDropoutMaskFrozen(true);
+        float[] grown = model.forward(x, 0, 4).clone();
+        int half = 2 * model.outputSize();
+        assertArrayEquals(Arrays.copyOf(halves, half), Arrays.copyOf(grown, half), "a larger frozen batch keeps its rows");
+        model.forward(x, 0, 1);
+        assertArrayEquals(grown, model.forward(x, 0, 4), "and the rows it drew, also after a smaller batch");
+        model.setDropoutMaskFrozen(false);
+        assertFalse(Arrays.equals(grown, model.forward(x, 0, 4)), "released: new masks");
+
+        InterpretedModel twin = Interpreter.of(Networks.DROPOUT, 3);
+        twin.setTraining(true);
+        assertArrayEquals(first, twin.forward(x, 0, 4), "two models initialized alike drop alike");
+        model.seedDropout(3);
+        assertArrayEquals(first, model.forward(x, 0, 4), "seedDropout restarts the masks' generator");
+        model.setTraining(false);
+        assertArrayEquals(inference, model.forward(x, 0, 4), "inference mode passes everything");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.kiln.runtime.interpret.Networks#trainable")
     void trainingStepsAllocateNothing(NetworkSpec spec) {
         InterpretedModel model = Interpreter.of(spec, 11);
         model.setInputGradientEnabled(true);
+        // training mode: dropout draws its masks at every step
+        model.setTraining(true);
         Random random = new Random(11);
         float[] x = Networks.uniform(random, 4 * model.inputSize(), 1.0);
         float[] t = NetworkChecks.targets(random, spec, 4);

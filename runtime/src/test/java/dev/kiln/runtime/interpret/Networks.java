@@ -3,6 +3,7 @@ package dev.kiln.runtime.interpret;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.DropoutSpec;
 import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.LayerSpec;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Named;
  * none, squared error, binary cross-entropy on a sigmoid and on logits, softmax cross-entropy on a softmax
  * and on logits, absolute error, mean bias error, hinge, multiclass hinge, contrastive pairs, and
  * multi-task heads; with the last activation absorbed by the loss or not, and activations first; PReLU
- * (after a Dense layer and first) and maxout (on a Dense layer and alone, first too).
+ * (after a Dense layer and first) and maxout (on a Dense layer and alone, first too); dropout on the input,
+ * after an activation, twice in a row, after a PReLU and before a maxout.
  */
 final class Networks {
 
@@ -135,6 +137,22 @@ final class Networks {
     static final NetworkSpec MAXOUT_FIRST = spec("MaxoutFirst", 6, Loss.MSE, 4,
             new MaxoutSpec(3, "MaxoutFirst.pool"), dense(2, Init.AUTO, "MaxoutFirst.out"));
 
+    /**
+     * Dropout on the input, after a ReLU and then again at rate 0, before a softmax that softmax
+     * cross-entropy absorbs.
+     */
+    static final NetworkSpec DROPOUT = spec("Dropout", 5, Loss.SOFTMAX_CROSS_ENTROPY, 4,
+            new DropoutSpec(0.2, "Dropout.drop"), dense(6, Init.AUTO, "Dropout.a"),
+            activation(Activation.RELU, "Dropout.a"), new DropoutSpec(0.5, "Dropout.a"),
+            new DropoutSpec(0.0, "Dropout.none"), dense(3, Init.AUTO, "Dropout.out"),
+            activation(Activation.SOFTMAX, "Dropout.out"));
+
+    /** Dropout after a PReLU and before a maxout, under squared error. */
+    static final NetworkSpec DROPOUT_PRELU = spec("DropoutPRelu", 3, Loss.MSE, 4,
+            dense(6, Init.AUTO, "DropoutPRelu.a"), new PReluSpec("DropoutPRelu.slopes"),
+            new DropoutSpec(0.3, "DropoutPRelu.slopes"), new MaxoutSpec(2, "DropoutPRelu.pool"),
+            dense(2, Init.AUTO, "DropoutPRelu.out"));
+
     /** The network of the Iris demo, as the annotation processor reads it. */
     static final NetworkSpec IRIS = spec("Iris", 4, Loss.SOFTMAX_CROSS_ENTROPY, 128,
             dense(16, Init.AUTO, "Iris.hidden"), activation(Activation.RELU, "Iris.hidden"),
@@ -144,8 +162,13 @@ final class Networks {
     static Stream<Named<NetworkSpec>> trainable() {
         return Stream.of(LOGITS, IDENTITY_LOGITS, FUSED_SOFTMAX, FUSED_SIGMOID, BINARY_LOGITS, BINARY_IDENTITY,
                 SIGMOID_FIRST, REGRESSION, LEAKY_FIRST, SOFTMAX_ONLY, ABSOLUTE_PRELU, MEAN_BIAS, HINGE,
-                MULTICLASS_HINGE, CONTRASTIVE, MULTI_TASK, MULTI_TASK_PAIRS, MAXOUT_FIRST)
+                MULTICLASS_HINGE, CONTRASTIVE, MULTI_TASK, MULTI_TASK_PAIRS, MAXOUT_FIRST, DROPOUT, DROPOUT_PRELU)
                 .map(spec -> Named.of(spec.name(), spec));
+    }
+
+    /** The networks with dropout layers. */
+    static Stream<Named<NetworkSpec>> withDropout() {
+        return Stream.of(DROPOUT, DROPOUT_PRELU).map(spec -> Named.of(spec.name(), spec));
     }
 
     static NetworkSpec spec(String name, int input, Loss loss, int maxBatch, LayerSpec... layers) {

@@ -127,4 +127,29 @@ final class LayoutModel implements Model {
     public float[] inputGradient() {
         throw new UnsupportedOperationException();
     }
+
+    @Override
+    public void setTraining(boolean training) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean training() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void setDropoutMaskFrozen(boolean frozen) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean dropoutMaskFrozen() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void seedDropout(long seed) {
+        throw new UnsupportedOperationException();
+    }
 }

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * A model without parameters whose outputs are its inputs, so that a test chooses the outputs. Its loss
  * is the mean squared error. Its spec has the given layers, which only tell {@link Evaluation} how to read
- * the outputs; none is applied.
+ * the outputs; none is applied. It remembers the training mode and the frozen flag, and nothing depends on
+ * them.
  */
 final class IdentityModel implements Model {
 
@@ -21,6 +22,8 @@ final class IdentityModel implements Model {
     private final int width;
     private final float[] outputs;
     private int batch;
+    private boolean training;
+    private boolean frozen;
 
     IdentityModel(int width, int maxBatch, Loss loss, List<LayerSpec> layers) {
         this.spec = new NetworkSpec("Identity", List.of(width), layers, loss, maxBatch);
@@ -97,5 +100,29 @@ final class IdentityModel implements Model {
     @Override
     public float[] inputGradient() {
         return new float[0];
+    }
+
+    @Override
+    public void setTraining(boolean training) {
+        this.training = training;
+    }
+
+    @Override
+    public boolean training() {
+        return training;
+    }
+
+    @Override
+    public void setDropoutMaskFrozen(boolean frozen) {
+        this.frozen = frozen;
+    }
+
+    @Override
+    public boolean dropoutMaskFrozen() {
+        return frozen;
+    }
+
+    @Override
+    public void seedDropout(long seed) {
     }
 }

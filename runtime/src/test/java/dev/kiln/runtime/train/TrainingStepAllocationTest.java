@@ -2,11 +2,13 @@ package dev.kiln.runtime.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.kiln.dsl.Kiln;
 import dev.kiln.runtime.Allocations;
 import dev.kiln.runtime.Model;
 import dev.kiln.runtime.data.Augmentation;
 import dev.kiln.runtime.data.Batches;
 import dev.kiln.runtime.data.Dataset;
+import dev.kiln.runtime.interpret.Interpreter;
 import dev.kiln.runtime.optim.Adam;
 import dev.kiln.runtime.regularize.Constraint;
 import dev.kiln.runtime.regularize.Regularizer;
@@ -15,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The trainer's step allocates nothing in the steady state: the core step (zero, forward, loss, backward,
- * optimizer) with the measures it keeps, and the progress bar between redraws.
+ * optimizer) with the measures it keeps, also in training mode with dropout drawing its masks, and the
+ * progress bar between redraws.
  */
 class TrainingStepAllocationTest {
 
@@ -23,6 +26,18 @@ class TrainingStepAllocationTest {
     void theCoreStepAllocatesNothing() {
         Model model = TinyMlp.of(4, 8, 3, Loss.SOFTMAX_CROSS_ENTROPY, 16);
         model.initialize(1);
+        assertStepAllocatesNothing(model);
+    }
+
+    @Test
+    void theCoreStepAllocatesNothingWhileDropoutDrawsItsMasks() {
+        Model model = Interpreter.of(Kiln.input(4).dropout(0.2).dense(8).tanh().dropout(0.5).dense(3).softmax()
+                .loss(Loss.SOFTMAX_CROSS_ENTROPY).maxBatch(16).build(), 1);
+        model.setTraining(true);
+        assertStepAllocatesNothing(model);
+    }
+
+    private static void assertStepAllocatesNothing(Model model) {
         Dataset data = threeClasses(64);
         Batches batches = new Batches(data, 16, 5);
         TrainingStep step = new TrainingStep(model, new Adam(0.01f), new Regularizer[0], new Constraint[0],
