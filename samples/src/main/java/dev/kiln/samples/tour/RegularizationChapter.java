@@ -28,7 +28,7 @@ import java.util.stream.IntStream;
 /**
  * Chapter 6: overfitting and what to do about it. A network far larger than its data (two hidden layers
  * of 128 for a couple of hundred digits) learns its training set by heart; L2 weight decay, a max-norm
- * constraint and early stopping (restoring the best epoch's weights) each narrow the gap to the dev set.
+ * constraint, dropout and early stopping (restoring the best epoch's weights) each narrow the gap to the dev set.
  * The learning curves of the unregularized run and of the L2 run are written as CSV and PNG, and the
  * unregularized run gets the bias/variance reading of its last epoch. Choices are judged on the dev set;
  * the test set is measured once, for the choice.
@@ -43,6 +43,8 @@ final class RegularizationChapter {
     static final double L2 = 1e-3;
     /** Max-norm's bound on the L2 norm of each unit's incoming weights. */
     static final double MAX_NORM = 1.0;
+    /** Dropout's rate after each hidden layer. */
+    static final double DROPOUT = 0.5;
     /** Early stopping's patience, in epochs without a better dev loss. */
     static final int PATIENCE = 5;
 
@@ -50,6 +52,14 @@ final class RegularizationChapter {
     static final NetworkSpec NETWORK = Kiln.network("Large").input(64)
             .dense(HIDDEN).named("hidden1").relu()
             .dense(HIDDEN).named("hidden2").relu()
+            .dense(10).named("out")
+            .loss(Loss.SOFTMAX_CROSS_ENTROPY)
+            .build();
+
+    /** The same network with dropout after each hidden layer: active while training, off when measuring. */
+    static final NetworkSpec WITH_DROPOUT = Kiln.network("LargeDropout").input(64)
+            .dense(HIDDEN).named("hidden1").relu().dropout(DROPOUT)
+            .dense(HIDDEN).named("hidden2").relu().dropout(DROPOUT)
             .dense(10).named("out")
             .loss(Loss.SOFTMAX_CROSS_ENTROPY)
             .build();
@@ -69,7 +79,7 @@ final class RegularizationChapter {
     /**
      * What the chapter measured.
      *
-     * @param outcomes     each run's outcome, by name: none, L2, max-norm, early stopping
+     * @param outcomes     each run's outcome, by name: none, L2, max-norm, dropout, early stopping
      * @param stoppedEpoch the epoch after which early stopping stopped
      * @param bestEpoch    the epoch whose weights early stopping restored
      * @param chosen       the run with the best dev accuracy
@@ -109,6 +119,7 @@ final class RegularizationChapter {
         train("none", trainer -> trainer, "regularization-none");
         train("L2 " + L2, trainer -> trainer.regularizer(Regularizers.l2(L2)), "regularization-l2");
         train("max-norm " + MAX_NORM, trainer -> trainer.constraint(Constraints.maxNorm(MAX_NORM)), null);
+        train("dropout " + DROPOUT, WITH_DROPOUT, trainer -> trainer, null);
         train("early stopping", trainer -> trainer.callback(stopping), null);
 
         Table table = new Table("regularization", "epochs", "train accuracy", "dev accuracy", "dev loss");
@@ -129,7 +140,9 @@ final class RegularizationChapter {
         tour.explain("Without regularization the network fits its " + TRAIN_SAMPLES + " digits perfectly (training"
                 + " loss near 0) while the dev loss levels off far above it: that gap is the variance. More data would"
                 + " help most; short of it, each method limits how far the weights go to fit the training set's"
-                + " accidents. (The curves' val_loss includes L2's penalty; the table's dev loss does not.)");
+                + " accidents. Dropout, which trains a different thinned network at every step, needs more epochs"
+                + " than the others to pay off. (The curves' val_loss includes L2's penalty; the table's dev loss"
+                + " does not.)");
         return new Result(outcomes, stopping.stoppedEpoch(), stopping.bestEpoch(), chosen, test, List.copyOf(files));
     }
 
@@ -139,7 +152,11 @@ final class RegularizationChapter {
      * {@code curves} is null.
      */
     private void train(String name, UnaryOperator<Trainer> regularization, String curves) {
-        Model model = Interpreter.of(NETWORK, Tour.SEED);
+        train(name, NETWORK, regularization, curves);
+    }
+
+    private void train(String name, NetworkSpec network, UnaryOperator<Trainer> regularization, String curves) {
+        Model model = Interpreter.of(network, Tour.SEED);
         Trainer trainer = Trainer.of(model).optimizer(new Adam(0.002f)).batchSize(32).epochs(epochs).seed(Tour.SEED);
         History history = regularization.apply(trainer).fit(train, digits.dev());
         outcomes.put(name, new Outcome(history.epochs().size(), Evaluation.accuracy(model, train),
