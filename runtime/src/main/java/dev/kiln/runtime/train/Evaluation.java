@@ -68,6 +68,50 @@ public final class Evaluation {
     }
 
     /**
+     * The errors of a regression model's outputs against the data's targets, over every output of every
+     * sample: {@code rmse = sqrt(mean((y - t)^2))}, {@code mae = mean(|y - t|)} and the signed
+     * {@code meanBiasError = mean(y - t)} (positive when the model predicts too high), summed in double.
+     *
+     * @param rmse          the root of the mean squared error
+     * @param mae           the mean absolute error
+     * @param meanBiasError the mean signed error
+     */
+    public record RegressionErrors(double rmse, double mae, double meanBiasError) {
+    }
+
+    /**
+     * The regression errors of the model's outputs against the data's targets (see {@link RegressionErrors}),
+     * whatever loss the network declares (none included).
+     *
+     * @throws IllegalArgumentException if the data does not fit the model
+     */
+    public static RegressionErrors regressionErrors(Model model, Dataset data) {
+        requireFits(model, data, "data");
+        double squares = 0;
+        double absolutes = 0;
+        double signed = 0;
+        int width = data.targetSize();
+        float[] targets = data.targets();
+        boolean training = inference(model);
+        try {
+            for (int start = 0; start < data.size(); start += model.maxBatch()) {
+                int count = Math.min(model.maxBatch(), data.size() - start);
+                float[] outputs = model.forward(data.features(), start * data.featureSize(), count);
+                for (int k = 0; k < count * width; k++) {
+                    double error = (double) outputs[k] - targets[start * width + k];
+                    squares += error * error;
+                    absolutes += Math.abs(error);
+                    signed += error;
+                }
+            }
+        } finally {
+            model.setTraining(training);
+        }
+        double values = (double) data.size() * width;
+        return new RegressionErrors(Math.sqrt(squares / values), absolutes / values, signed / values);
+    }
+
+    /**
      * The model's loss and, when the data has labels, its accuracy, precision, recall and F1, in one pass
      * over the data: the values {@link #meanLoss}, {@link #accuracy} and {@link #report} give.
      *

@@ -56,6 +56,22 @@ class EvaluationTest {
     }
 
     @Test
+    void regressionErrorsAreTakenOverEveryOutputOfEverySample() {
+        // outputs are the features; errors y - t over 5 samples of 2 outputs: 1, -1, 2, 0, 0, 0, -3, 1, 0, 0
+        Dataset data = Dataset.regression(
+                new float[][] {{1, 1}, {2, 0}, {0, 0}, {0, 1}, {5, 5}},
+                new float[][] {{0, 2}, {0, 0}, {0, 0}, {3, 0}, {5, 5}});
+        IdentityModel model = new IdentityModel(2, MAX_BATCH, Loss.NONE, List.of());
+
+        Evaluation.RegressionErrors errors = Evaluation.regressionErrors(model, data);
+        assertEquals(Math.sqrt(16 / 10.0), errors.rmse(), 1e-12);
+        assertEquals(8 / 10.0, errors.mae(), 1e-12);
+        assertEquals(0 / 10.0, errors.meanBiasError(), 1e-12);
+        Dataset high = Dataset.regression(new float[][] {{3, 1}}, new float[][] {{1, 0}});
+        assertEquals(1.5, Evaluation.regressionErrors(model, high).meanBiasError(), 1e-12, "positive: too high");
+    }
+
+    @Test
     void dataOfTheWrongWidthIsRejected() {
         Dataset data = Dataset.classification(new float[][] {{1, 2}}, new int[] {0}, 2);
 
