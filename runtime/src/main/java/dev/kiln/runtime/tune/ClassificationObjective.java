@@ -4,6 +4,7 @@ import dev.kiln.runtime.Model;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.interpret.Interpreter;
 import dev.kiln.runtime.optim.Optimizer;
+import dev.kiln.runtime.regularize.Regularizer;
 import dev.kiln.runtime.train.Evaluation;
 import dev.kiln.runtime.train.Trainer;
 import dev.kiln.spec.NetworkSpec;
@@ -64,11 +65,13 @@ public final class ClassificationObjective implements Objective {
     private final ToIntFunction<Configuration> epochs;
     private final long seed;
     private final boolean byLoss;
+    private final Function<Configuration, ? extends Regularizer> regularizers;
 
     private ClassificationObjective(Function<Configuration, NetworkSpec> specs,
                                     Function<Configuration, ? extends Optimizer> optimizers, Dataset train,
                                     Dataset dev, ToIntFunction<Configuration> batchSize,
-                                    ToIntFunction<Configuration> epochs, long seed, boolean byLoss) {
+                                    ToIntFunction<Configuration> epochs, long seed, boolean byLoss,
+                                    Function<Configuration, ? extends Regularizer> regularizers) {
         this.specs = specs;
         this.optimizers = optimizers;
         this.train = train;
@@ -77,6 +80,7 @@ public final class ClassificationObjective implements Objective {
         this.epochs = epochs;
         this.seed = seed;
         this.byLoss = byLoss;
+        this.regularizers = regularizers;
     }
 
     /**
@@ -95,7 +99,8 @@ public final class ClassificationObjective implements Objective {
         Objects.requireNonNull(optimizers, "optimizers");
         requireLabels(train, "training");
         requireLabels(dev, "development");
-        return new ClassificationObjective(specs, optimizers, train, dev, null, config -> DEFAULT_EPOCHS, 0, false);
+        return new ClassificationObjective(specs, optimizers, train, dev, null, config -> DEFAULT_EPOCHS, 0, false,
+                null);
     }
 
     /**
@@ -105,13 +110,15 @@ public final class ClassificationObjective implements Objective {
      */
     public ClassificationObjective batchSize(int batchSize) {
         requirePositive("batchSize", batchSize);
-        return new ClassificationObjective(specs, optimizers, train, dev, config -> batchSize, epochs, seed, byLoss);
+        return new ClassificationObjective(specs, optimizers, train, dev, config -> batchSize, epochs, seed, byLoss,
+                regularizers);
     }
 
     /** This objective with the batch size a configuration gives, e.g. {@code c -> c.getInt("batchSize")}. */
     public ClassificationObjective batchSize(ToIntFunction<Configuration> batchSize) {
         Objects.requireNonNull(batchSize, "batchSize");
-        return new ClassificationObjective(specs, optimizers, train, dev, batchSize, epochs, seed, byLoss);
+        return new ClassificationObjective(specs, optimizers, train, dev, batchSize, epochs, seed, byLoss,
+                regularizers);
     }
 
     /**
@@ -121,18 +128,21 @@ public final class ClassificationObjective implements Objective {
      */
     public ClassificationObjective epochs(int epochs) {
         requirePositive("epochs", epochs);
-        return new ClassificationObjective(specs, optimizers, train, dev, batchSize, config -> epochs, seed, byLoss);
+        return new ClassificationObjective(specs, optimizers, train, dev, batchSize, config -> epochs, seed, byLoss,
+                regularizers);
     }
 
     /** This objective with the number of epochs a configuration gives, e.g. {@code c -> c.getInt("epochs")}. */
     public ClassificationObjective epochs(ToIntFunction<Configuration> epochs) {
         Objects.requireNonNull(epochs, "epochs");
-        return new ClassificationObjective(specs, optimizers, train, dev, batchSize, epochs, seed, byLoss);
+        return new ClassificationObjective(specs, optimizers, train, dev, batchSize, epochs, seed, byLoss,
+                regularizers);
     }
 
     /** This objective with {@code seed} for every model's initial weights and every training's batches. */
     public ClassificationObjective seed(long seed) {
-        return new ClassificationObjective(specs, optimizers, train, dev, batchSize, epochs, seed, byLoss);
+        return new ClassificationObjective(specs, optimizers, train, dev, batchSize, epochs, seed, byLoss,
+                regularizers);
     }
 
     /**
@@ -141,12 +151,23 @@ public final class ClassificationObjective implements Objective {
      * configurations reach the same accuracy.
      */
     public ClassificationObjective rankByDevLoss() {
-        return new ClassificationObjective(specs, optimizers, train, dev, batchSize, epochs, seed, true);
+        return new ClassificationObjective(specs, optimizers, train, dev, batchSize, epochs, seed, true, regularizers);
     }
 
     /** This objective scored by the accuracy on the development set (highest best), the default. */
     public ClassificationObjective rankByDevAccuracy() {
-        return new ClassificationObjective(specs, optimizers, train, dev, batchSize, epochs, seed, false);
+        return new ClassificationObjective(specs, optimizers, train, dev, batchSize, epochs, seed, false, regularizers);
+    }
+
+    /**
+     * This objective training each configuration with the regularizer it gives, e.g.
+     * {@code c -> Regularizers.l2(c.getFloat("l2"))}, so that a search can tune its strength. The scores
+     * and metrics measure the loss alone, without the penalty.
+     */
+    public ClassificationObjective regularizer(Function<Configuration, ? extends Regularizer> regularizers) {
+        Objects.requireNonNull(regularizers, "regularizers");
+        return new ClassificationObjective(specs, optimizers, train, dev, batchSize, epochs, seed, byLoss,
+                regularizers);
     }
 
     /** {@value #DEV_ACCURACY}, or {@value #DEV_LOSS} after {@link #rankByDevLoss()}. */
@@ -175,12 +196,16 @@ public final class ClassificationObjective implements Objective {
                 "the optimizer factory returned null; return a new optimizer, e.g. new Adam(0.01f)");
         int batch = batchSize == null ? Math.min(DEFAULT_BATCH_SIZE, model.maxBatch())
                 : batchSize.applyAsInt(configuration);
-        Trainer.of(model)
+        Trainer trainer = Trainer.of(model)
                 .optimizer(optimizer)
                 .batchSize(batch)
                 .epochs(epochs.applyAsInt(configuration))
-                .seed(seed)
-                .fit(train, dev);
+                .seed(seed);
+        if (regularizers != null) {
+            trainer.regularizer(Objects.requireNonNull(regularizers.apply(configuration),
+                    "the regularizer factory returned null; return one, e.g. Regularizers.l2(1e-4f)"));
+        }
+        trainer.fit(train, dev);
         double devAccuracy = Evaluation.accuracy(model, dev);
         double devLoss = Evaluation.meanLoss(model, dev);
         TrialResult result = byLoss

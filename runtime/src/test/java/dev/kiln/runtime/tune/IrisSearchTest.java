@@ -16,6 +16,7 @@ import dev.kiln.runtime.data.Split;
 import dev.kiln.runtime.data.Standardizer;
 import dev.kiln.runtime.interpret.Interpreter;
 import dev.kiln.runtime.optim.Adam;
+import dev.kiln.runtime.regularize.Regularizers;
 import dev.kiln.runtime.train.Evaluation;
 import dev.kiln.runtime.train.Trainer;
 import dev.kiln.spec.Activation;
@@ -56,6 +57,24 @@ class IrisSearchTest {
             train = standardizer.apply(split.train());
             dev = standardizer.apply(split.test());
         }
+    }
+
+    @Test
+    void theRegularizerAConfigurationGivesIsTrainedWith() {
+        SearchSpace space = SearchSpace.of(values("l2", 0.0, 1.0), values("hidden", 8),
+                values("activation", Activation.TANH));
+        ClassificationObjective objective = ClassificationObjective.of(NETWORK, config -> new Adam(0.01f), train, dev)
+                .regularizer(config -> Regularizers.l2(config.getDouble("l2")))
+                .batchSize(16)
+                .epochs(20)
+                .seed(42);
+
+        SearchResult result = GridSearch.over(space).run(objective);
+
+        double free = result.trials().get(0).result().metric(ClassificationObjective.TRAIN_LOSS);
+        double strong = result.trials().get(1).result().metric(ClassificationObjective.TRAIN_LOSS);
+        assertTrue(strong > 2 * free, "a strong L2 penalty holds the weights back: train loss " + strong
+                + " against " + free + " without it");
     }
 
     @Test
