@@ -103,6 +103,23 @@ public final class Dataset {
     }
 
     /**
+     * Samples with labels 0 and 1 for a binary classifier trained with the hinge loss
+     * ({@code Loss.HINGE}), which wants targets of -1 and +1: the target of each sample is -1 for label 0
+     * and +1 for label 1; the labels stay 0 and 1, so accuracy reads them as usual (a score above 0 is
+     * class 1).
+     *
+     * @throws IllegalArgumentException as {@link #classification}, for labels outside {0, 1}
+     */
+    public static Dataset signedBinaryClassification(float[][] features, int[] labels) {
+        checkLabels(features, labels, 2);
+        float[] targets = new float[labels.length];
+        for (int s = 0; s < labels.length; s++) {
+            targets[s] = labels[s] == 1 ? 1f : -1f;
+        }
+        return new Dataset(labels.length, Rows.flatten(features, "feature"), targets, labels.clone(), 2);
+    }
+
+    /**
      * Samples with real-valued target rows, for regression; they have no labels.
      *
      * @throws IllegalArgumentException if there are no samples, the counts differ, or a row is ragged or

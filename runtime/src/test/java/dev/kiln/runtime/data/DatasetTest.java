@@ -29,6 +29,17 @@ class DatasetTest {
     }
 
     @Test
+    void signedBinaryTargetsAreMinusOneAndPlusOne() {
+        Dataset data = Dataset.signedBinaryClassification(FEATURES, new int[] {1, 0, 1});
+
+        assertEquals(1, data.targetSize());
+        assertArrayEquals(new float[] {1, -1, 1}, data.targets());
+        assertArrayEquals(new int[] {1, 0, 1}, data.labels());
+        assertThrows(IllegalArgumentException.class,
+                () -> Dataset.signedBinaryClassification(FEATURES, new int[] {0, 2, 1}));
+    }
+
+    @Test
     void binaryClassificationTargetsAreTheLabels() {
         Dataset data = Dataset.binaryClassification(FEATURES, new int[] {1, 0, 1});
 
