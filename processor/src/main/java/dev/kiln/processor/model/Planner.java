@@ -154,9 +154,9 @@ public final class Planner {
      * {@link Tier#AUTO} layer unrolled, when the tier allows the layer's size at all
      * ({@code Tier.UNROLLED_MAX_WEIGHTS}, {@code Tier.UNROLLED_MAX_OUTPUTS}); larger batches go through the
      * {@code Blas} backend. Measured with TierBenchmark (a training step of one n x n layer with ReLU, n = 4,
-     * 8, 9, batches 1 to 32): unrolled code won wherever batch x weights stayed at or under about 1,000
-     * (64 weights at batch 16: 943 against 1,717 ns through Blas) and the two met near 2,000 (64 weights
-     * at batch 32); see docs/decisions.md, "Planner tiers".
+     * 8, 9, batches 1 to 32): unrolled code won clearly below about 600 multiply-adds and met Blas between
+     * 500 and 2,600 (64 weights: 667 against 671 ns at batch 8; 81 weights: 1,168 against 1,257 at batch
+     * 16; 16 weights: 837 against 1,543 at batch 32); see docs/decisions.md, "Planner tiers".
      */
     public static final int UNROLLED_MAX_MULTIPLY_ADDS = 1024;
 
