@@ -1,5 +1,6 @@
 package dev.kiln.runtime.regularize;
 
+import dev.kiln.runtime.EditDistance;
 import dev.kiln.runtime.Model;
 import dev.kiln.runtime.Parameter;
 import java.util.ArrayList;
@@ -179,33 +180,13 @@ final class Selection {
         String best = null;
         int bestDistance = Math.min(3, name.length());
         for (String candidate : candidates) {
-            int distance = editDistance(name, candidate);
+            int distance = EditDistance.between(name, candidate);
             if (distance < bestDistance) {
                 best = candidate;
                 bestDistance = distance;
             }
         }
         return best;
-    }
-
-    /** Levenshtein distance: the fewest insertions, deletions and substitutions that turn a into b. */
-    private static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     /**

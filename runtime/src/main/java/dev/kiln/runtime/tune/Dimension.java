@@ -230,21 +230,11 @@ public abstract sealed class Dimension {
         }
     }
 
-    /** Uniform doubles. */
-    static final class Uniform extends Dimension {
+    /** A range of doubles, which random search samples and a grid cannot enumerate. */
+    abstract static sealed class Continuous extends Dimension {
 
-        private final double low;
-        private final double high;
-
-        Uniform(String name, double low, double high) {
+        private Continuous(String name) {
             super(name);
-            if (!Double.isFinite(low) || !Double.isFinite(high) || !(low < high)
-                    || !Double.isFinite(high - low)) {
-                throw new IllegalArgumentException("uniform(\"" + name + "\", " + low + ", " + high + "): the"
-                        + " bounds must be finite, with low < high");
-            }
-            this.low = low;
-            this.high = high;
         }
 
         @Override
@@ -267,7 +257,29 @@ public abstract sealed class Dimension {
             return at(rng.nextDouble());
         }
 
+        /** The value at {@code unit} in {@code [0, 1)}. */
+        abstract double at(double unit);
+    }
+
+    /** Uniform doubles. */
+    static final class Uniform extends Continuous {
+
+        private final double low;
+        private final double high;
+
+        Uniform(String name, double low, double high) {
+            super(name);
+            if (!Double.isFinite(low) || !Double.isFinite(high) || !(low < high)
+                    || !Double.isFinite(high - low)) {
+                throw new IllegalArgumentException("uniform(\"" + name + "\", " + low + ", " + high + "): the"
+                        + " bounds must be finite, with low < high");
+            }
+            this.low = low;
+            this.high = high;
+        }
+
         /** The value at {@code unit} in {@code [0, 1)}, rounding kept inside {@code [low, high)}. */
+        @Override
         double at(double unit) {
             return below(high, Math.max(low, low + unit * (high - low)));
         }
@@ -279,7 +291,7 @@ public abstract sealed class Dimension {
     }
 
     /** Doubles uniform in log space. */
-    static final class LogUniform extends Dimension {
+    static final class LogUniform extends Continuous {
 
         private final double low;
         private final double high;
@@ -299,27 +311,8 @@ public abstract sealed class Dimension {
             this.logHigh = Math.log(high);
         }
 
-        @Override
-        public boolean isDiscrete() {
-            return false;
-        }
-
-        @Override
-        long size() {
-            throw new UnsupportedOperationException(toString());
-        }
-
-        @Override
-        Object valueAt(long index) {
-            throw new UnsupportedOperationException(toString());
-        }
-
-        @Override
-        Object sample(Rng rng) {
-            return at(rng.nextDouble());
-        }
-
         /** The value at {@code unit} in {@code [0, 1)}; exp and log round, so it is kept inside {@code [low, high)}. */
+        @Override
         double at(double unit) {
             return below(high, Math.max(low, Math.exp(logLow + unit * (logHigh - logLow))));
         }

@@ -1,5 +1,6 @@
 package dev.kiln.runtime.tune;
 
+import dev.kiln.runtime.EditDistance;
 import java.util.Collection;
 import java.util.Locale;
 
@@ -19,32 +20,12 @@ final class Names {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
-            int distance = distance(wanted, candidate.toLowerCase(Locale.ROOT));
+            int distance = EditDistance.between(wanted, candidate.toLowerCase(Locale.ROOT));
             if (distance <= limit && distance < bestDistance) {
                 best = candidate;
                 bestDistance = distance;
             }
         }
         return best;
-    }
-
-    /** Levenshtein distance: the fewest insertions, deletions and substitutions turning a into b. */
-    static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.kiln.runtime.EditDistance;
 import dev.kiln.spec.Activation;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,8 +125,8 @@ class ConfigurationTest {
     void suggestionsAreForNamesThatAreClose() {
         assertEquals("hidden", Names.closest("Hiden", List.of("hidden", "bias")));
         assertEquals(null, Names.closest("width", List.of("hidden", "bias")));
-        assertEquals(3, Names.distance("kitten", "sitting"));
-        assertEquals(0, Names.distance("", ""));
+        assertEquals(3, EditDistance.between("kitten", "sitting"));
+        assertEquals(0, EditDistance.between("", ""));
     }
 
     /** A map in the order of its arguments: name, value, name, value... */
