@@ -2,8 +2,12 @@ package dev.kiln.dsl;
 
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
+import dev.kiln.spec.BatchNormSpec;
+import dev.kiln.spec.Conv2dSpec;
 import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.DropoutSpec;
+import dev.kiln.spec.EmbeddingSpec;
+import dev.kiln.spec.FlattenSpec;
 import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.InvalidNetworkException;
@@ -11,8 +15,11 @@ import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.Loss;
 import dev.kiln.spec.MaxoutSpec;
 import dev.kiln.spec.NetworkSpec;
+import dev.kiln.spec.OneHotSpec;
 import dev.kiln.spec.PReluSpec;
+import dev.kiln.spec.Pool2dSpec;
 import dev.kiln.spec.Problem;
+import dev.kiln.spec.RecurrentSpec;
 import dev.kiln.spec.Rule;
 import dev.kiln.spec.Tier;
 import java.util.ArrayList;
@@ -211,40 +218,58 @@ public final class NetworkBuilder {
         return b.build();
     }
 
-    /** The preceding {@link #dense} layer adds no bias. */
+    /** The preceding {@link #dense} or {@link #conv2d} layer adds no bias. */
     public NetworkBuilder noBias() {
         String text = "noBias()";
-        DenseSpec dense = openDense(text);
+        LayerSpec layer = openWeighted(text);
         Builder b = with(text);
-        b.replaceLast(new DenseSpec(dense.units(), false, dense.init(), dense.scale(), "", dense.tier()));
+        b.replaceLast(switch (layer) {
+            case DenseSpec dense -> new DenseSpec(dense.units(), false, dense.init(), dense.scale(), "", dense.tier());
+            case Conv2dSpec c -> new Conv2dSpec(c.filters(), c.kernelHeight(), c.kernelWidth(), c.strideHeight(),
+                    c.strideWidth(), c.padHeight(), c.padWidth(), false, c.init(), c.scale(), "");
+            default -> throw new IllegalStateException(layer.toString());
+        });
         b.set(parts.size() - 1, "bias");
         return b.build();
     }
 
-    /** How the preceding {@link #dense} layer's weights start. */
+    /** How the preceding {@link #dense} or {@link #conv2d} layer's weights start. */
     public NetworkBuilder init(Init init) {
         Objects.requireNonNull(init, "init");
         String text = "init(Init." + init.name() + ")";
-        DenseSpec dense = openDense(text);
+        LayerSpec layer = openWeighted(text);
         Builder b = with(text);
-        b.replaceLast(new DenseSpec(dense.units(), dense.bias(), init, dense.scale(), "", dense.tier()));
+        b.replaceLast(withInit(layer, init, scaleOf(layer)));
         b.set(parts.size() - 1, "init");
         return b.build();
     }
 
     /**
-     * How the preceding {@link #dense} layer's weights start, with the scale that {@link Init#UNIFORM}
-     * (the half-width) and {@link Init#NORMAL} (the standard deviation) use.
+     * How the preceding {@link #dense} or {@link #conv2d} layer's weights start, with the scale that
+     * {@link Init#UNIFORM} (the half-width) and {@link Init#NORMAL} (the standard deviation) use.
      */
     public NetworkBuilder init(Init init, double scale) {
         Objects.requireNonNull(init, "init");
         String text = "init(Init." + init.name() + ", " + scale + ")";
-        DenseSpec dense = openDense(text);
+        LayerSpec layer = openWeighted(text);
         Builder b = with(text);
-        b.replaceLast(new DenseSpec(dense.units(), dense.bias(), init, scale, "", dense.tier()));
+        b.replaceLast(withInit(layer, init, scale));
         b.set(parts.size() - 1, "init");
         b.set(parts.size() - 1, "scale");
         return b.build();
+    }
+
+    private static double scaleOf(LayerSpec layer) {
+        return layer instanceof DenseSpec dense ? dense.scale() : ((Conv2dSpec) layer).scale();
+    }
+
+    private static LayerSpec withInit(LayerSpec layer, Init init, double scale) {
+        return switch (layer) {
+            case DenseSpec dense -> new DenseSpec(dense.units(), dense.bias(), init, scale, "", dense.tier());
+            case Conv2dSpec c -> new Conv2dSpec(c.filters(), c.kernelHeight(), c.kernelWidth(), c.strideHeight(),
+                    c.strideWidth(), c.padHeight(), c.padWidth(), c.bias(), init, scale, "");
+            default -> throw new IllegalStateException(layer.toString());
+        };
     }
 
     /** How the generated class computes the preceding {@link #dense} layer (default {@link Tier#AUTO}). */
@@ -256,6 +281,245 @@ public final class NetworkBuilder {
         b.replaceLast(new DenseSpec(dense.units(), dense.bias(), dense.init(), dense.scale(), "", tier));
         b.set(parts.size() - 1, "tier");
         return b.build();
+    }
+
+    // ---------------------------------------------------------------- convolutions
+
+    /**
+     * A 2-D convolution of {@code filters} square {@code kernel x kernel} kernels, stride 1, no padding,
+     * with a bias and the {@link Init#AUTO} initialization, starting a new block ({@code conv1}, ...); the
+     * input must be an image, {@code Kiln.input(channels, height, width)}. Follow it with {@link #stride},
+     * {@link #padding}, {@link #samePadding()}, {@link #noBias()} or {@link #init} to change those, and
+     * with an activation.
+     */
+    public NetworkBuilder conv2d(int filters, int kernel) {
+        return conv2d(filters, kernel, kernel, "conv2d(" + filters + ", " + kernel + ")");
+    }
+
+    /** A 2-D convolution with {@code kernelHeight x kernelWidth} kernels; see {@link #conv2d(int, int)}. */
+    public NetworkBuilder conv2d(int filters, int kernelHeight, int kernelWidth) {
+        return conv2d(filters, kernelHeight, kernelWidth,
+                "conv2d(" + filters + ", " + kernelHeight + ", " + kernelWidth + ")");
+    }
+
+    private NetworkBuilder conv2d(int filters, int kernelHeight, int kernelWidth, String text) {
+        Builder b = with(text);
+        b.addBlock("conv");
+        b.addLayer(new Conv2dSpec(filters, kernelHeight, kernelWidth, 1, 1, 0, 0, true, Init.AUTO,
+                DenseSpec.DEFAULT_SCALE, ""));
+        b.set(parts.size(), "filters");
+        b.set(parts.size(), "kernel");
+        return b.build();
+    }
+
+    /**
+     * Max pooling over {@code kernel x kernel} windows with stride {@code kernel} (windows side by side),
+     * a block of its own ({@code maxPool1}, ...); {@link #stride} and {@link #padding} may follow.
+     */
+    public NetworkBuilder maxPool2d(int kernel) {
+        return pool(Pool2dSpec.Kind.MAX, kernel, kernel, "maxPool2d(" + kernel + ")");
+    }
+
+    /** Max pooling over {@code kernelHeight x kernelWidth} windows; see {@link #maxPool2d(int)}. */
+    public NetworkBuilder maxPool2d(int kernelHeight, int kernelWidth) {
+        return pool(Pool2dSpec.Kind.MAX, kernelHeight, kernelWidth, "maxPool2d(" + kernelHeight + ", " + kernelWidth + ")");
+    }
+
+    /**
+     * Average pooling over {@code kernel x kernel} windows with stride {@code kernel}, a block of its own
+     * ({@code avgPool1}, ...); {@link #stride} and {@link #padding} may follow.
+     */
+    public NetworkBuilder avgPool2d(int kernel) {
+        return pool(Pool2dSpec.Kind.AVG, kernel, kernel, "avgPool2d(" + kernel + ")");
+    }
+
+    /** Average pooling over {@code kernelHeight x kernelWidth} windows; see {@link #avgPool2d(int)}. */
+    public NetworkBuilder avgPool2d(int kernelHeight, int kernelWidth) {
+        return pool(Pool2dSpec.Kind.AVG, kernelHeight, kernelWidth, "avgPool2d(" + kernelHeight + ", " + kernelWidth + ")");
+    }
+
+    private NetworkBuilder pool(Pool2dSpec.Kind kind, int kernelHeight, int kernelWidth, String text) {
+        Builder b = with(text);
+        b.addBlock(kind == Pool2dSpec.Kind.MAX ? "maxPool" : "avgPool");
+        b.addLayer(new Pool2dSpec(kind, kernelHeight, kernelWidth, kernelHeight, kernelWidth, 0, 0, ""));
+        b.set(parts.size(), "kernel");
+        return b.build();
+    }
+
+    /** The step between the windows of the preceding {@link #conv2d} or pooling layer, down and across. */
+    public NetworkBuilder stride(int stride) {
+        return window("stride(" + stride + ")", "stride", stride, stride);
+    }
+
+    /** The steps between the windows of the preceding {@link #conv2d} or pooling layer: {@code down}, {@code across}. */
+    public NetworkBuilder stride(int down, int across) {
+        return window("stride(" + down + ", " + across + ")", "stride", down, across);
+    }
+
+    /** Zero rows above and below and columns left and right of the preceding {@link #conv2d} or pooling layer's input. */
+    public NetworkBuilder padding(int padding) {
+        return window("padding(" + padding + ")", "padding", padding, padding);
+    }
+
+    /** {@code rows} zero rows above and below, {@code columns} zero columns left and right. */
+    public NetworkBuilder padding(int rows, int columns) {
+        return window("padding(" + rows + ", " + columns + ")", "padding", rows, columns);
+    }
+
+    /**
+     * The padding that keeps {@code ceil(size / stride)} outputs down and across ({@link Conv2dSpec#SAME}):
+     * at stride 1 the output is as large as the input.
+     */
+    public NetworkBuilder samePadding() {
+        return window("samePadding()", "padding", Conv2dSpec.SAME, Conv2dSpec.SAME);
+    }
+
+    private NetworkBuilder window(String text, String attribute, int first, int second) {
+        if (parts.isEmpty() || !(parts.get(parts.size() - 1).layer() instanceof Conv2dSpec
+                || parts.get(parts.size() - 1).layer() instanceof Pool2dSpec)) {
+            throw new BuilderException(Rule.BUILDER_ORDER, calls.size(), BuilderException.WHOLE_CALL, text,
+                    "conv2d(...), maxPool2d(...) or avgPool2d(...) (or another of their options)");
+        }
+        boolean stride = attribute.equals("stride");
+        Builder b = with(text);
+        b.replaceLast(switch (parts.get(parts.size() - 1).layer()) {
+            case Conv2dSpec c -> new Conv2dSpec(c.filters(), c.kernelHeight(), c.kernelWidth(),
+                    stride ? first : c.strideHeight(), stride ? second : c.strideWidth(),
+                    stride ? c.padHeight() : first, stride ? c.padWidth() : second, c.bias(), c.init(), c.scale(), "");
+            case Pool2dSpec p -> new Pool2dSpec(p.kind(), p.kernelHeight(), p.kernelWidth(),
+                    stride ? first : p.strideHeight(), stride ? second : p.strideWidth(),
+                    stride ? p.padHeight() : first, stride ? p.padWidth() : second, "");
+            default -> throw new IllegalStateException();
+        });
+        b.set(parts.size() - 1, attribute);
+        return b.build();
+    }
+
+    /** Flattens each sample to its {@code channels x height x width} values, before Dense layers; a block of its own. */
+    public NetworkBuilder flatten() {
+        Builder b = with("flatten()");
+        b.addBlock("flatten");
+        b.addLayer(new FlattenSpec(""));
+        return b.build();
+    }
+
+    /**
+     * Batch normalization with PyTorch's defaults (momentum {@value BatchNormSpec#DEFAULT_MOMENTUM}, epsilon
+     * {@value BatchNormSpec#DEFAULT_EPSILON}), per feature of a flat input or per channel of an image. It
+     * starts a block of its own ({@code batchNorm1}, ...), which an activation right after it joins: its
+     * scale and shift are {@code <block>.weight} and {@code <block>.bias}, as {@code torch.nn.BatchNorm2d}
+     * names them.
+     */
+    public NetworkBuilder batchNorm() {
+        return batchNorm(BatchNormSpec.DEFAULT_MOMENTUM, BatchNormSpec.DEFAULT_EPSILON, "batchNorm()");
+    }
+
+    /** Batch normalization with its running statistics' {@code momentum} and the variance's {@code epsilon}. */
+    public NetworkBuilder batchNorm(double momentum, double epsilon) {
+        return batchNorm(momentum, epsilon, "batchNorm(" + momentum + ", " + epsilon + ")");
+    }
+
+    private NetworkBuilder batchNorm(double momentum, double epsilon, String text) {
+        Builder b = with(text);
+        b.addBlock("batchNorm");
+        b.addLayer(new BatchNormSpec(momentum, epsilon, ""));
+        b.set(parts.size(), "momentum");
+        b.set(parts.size(), "epsilon");
+        return b.build();
+    }
+
+    // ---------------------------------------------------------------- sequences
+
+    /**
+     * Reads the input as one class id per step and encodes it one-hot over {@code vocabulary} ids
+     * ({@link OneHotSpec}); only first, on an input of the number of steps ({@code Kiln.input(64)}). A block
+     * of its own ({@code oneHot1}).
+     */
+    public NetworkBuilder oneHot(int vocabulary) {
+        Builder b = with("oneHot(" + vocabulary + ")");
+        b.addBlock("oneHot");
+        b.addLayer(new OneHotSpec(vocabulary, ""));
+        b.set(parts.size(), "vocabulary");
+        return b.build();
+    }
+
+    /**
+     * Reads the input as one class id per step and looks up a learned vector of {@code dimension} values for
+     * each ({@link EmbeddingSpec}); only first. A block of its own ({@code embedding1}), whose table is
+     * {@code <block>.weight}.
+     */
+    public NetworkBuilder embedding(int vocabulary, int dimension) {
+        Builder b = with("embedding(" + vocabulary + ", " + dimension + ")");
+        b.addBlock("embedding");
+        b.addLayer(new EmbeddingSpec(vocabulary, dimension, ""));
+        b.set(parts.size(), "vocabulary");
+        b.set(parts.size(), "dimension");
+        return b.build();
+    }
+
+    /**
+     * A vanilla recurrent layer of {@code units} tanh units over a sequence ({@link RecurrentSpec}), giving
+     * every step's state, each pass starting from zeros; a block of its own ({@code rnn1}). Follow it with
+     * {@link #lastStepOnly()} or {@link #stateful()}.
+     */
+    public NetworkBuilder rnn(int units) {
+        return recurrent(RecurrentSpec.Cell.RNN, units);
+    }
+
+    /** An LSTM layer of {@code units} units, forget-gate bias starting at 1; see {@link #rnn} and {@link #forgetBias}. */
+    public NetworkBuilder lstm(int units) {
+        return recurrent(RecurrentSpec.Cell.LSTM, units);
+    }
+
+    /** A GRU layer of {@code units} units; see {@link #rnn}. */
+    public NetworkBuilder gru(int units) {
+        return recurrent(RecurrentSpec.Cell.GRU, units);
+    }
+
+    private NetworkBuilder recurrent(RecurrentSpec.Cell cell, int units) {
+        Builder b = with(cell.lowerName() + "(" + units + ")");
+        b.addBlock(cell.lowerName());
+        b.addLayer(new RecurrentSpec(cell, units, true, false, RecurrentSpec.DEFAULT_FORGET_BIAS, ""));
+        b.set(parts.size(), "value");
+        return b.build();
+    }
+
+    /** The preceding recurrent layer gives only its last step's state, {@code [units]}. */
+    public NetworkBuilder lastStepOnly() {
+        RecurrentSpec r = openRecurrent("lastStepOnly()");
+        Builder b = with("lastStepOnly()");
+        b.replaceLast(new RecurrentSpec(r.cell(), r.units(), false, r.stateful(), r.forgetBias(), ""));
+        return b.build();
+    }
+
+    /**
+     * The preceding recurrent layer carries its final state into the next forward pass, one row per stream of
+     * the batch, without a gradient through it (truncated back-propagation through time);
+     * {@code Model.resetState()} starts over from zeros.
+     */
+    public NetworkBuilder stateful() {
+        RecurrentSpec r = openRecurrent("stateful()");
+        Builder b = with("stateful()");
+        b.replaceLast(new RecurrentSpec(r.cell(), r.units(), r.returnSequences(), true, r.forgetBias(), ""));
+        return b.build();
+    }
+
+    /** The initial forget-gate bias of the preceding {@link #lstm} layer (default 1). */
+    public NetworkBuilder forgetBias(double bias) {
+        String text = "forgetBias(" + bias + ")";
+        RecurrentSpec r = openRecurrent(text);
+        Builder b = with(text);
+        b.replaceLast(new RecurrentSpec(r.cell(), r.units(), r.returnSequences(), r.stateful(), bias, ""));
+        b.set(parts.size() - 1, "forgetBias");
+        return b.build();
+    }
+
+    private RecurrentSpec openRecurrent(String text) {
+        if (parts.isEmpty() || !(parts.get(parts.size() - 1).layer() instanceof RecurrentSpec recurrent)) {
+            throw new BuilderException(Rule.BUILDER_ORDER, calls.size(), BuilderException.WHOLE_CALL, text,
+                    "rnn(...), lstm(...) or gru(...) (or another of their options)");
+        }
+        return recurrent;
     }
 
     // ---------------------------------------------------------------- activations
@@ -457,6 +721,9 @@ public final class NetworkBuilder {
         if (at != null) {
             argument = switch (problem.attribute()) {
                 case "scale", "margin" -> 1;
+                case "kernel" -> calls.get(at).startsWith("conv2d(") ? 1 : 0;
+                case "momentum", "epsilon" -> calls.get(at).endsWith("()") ? Call.WHOLE_CALL
+                        : problem.attribute().equals("epsilon") ? 1 : 0;
                 case "heads" -> Call.WHOLE_CALL;
                 case "alpha" -> calls.get(at).endsWith("()") ? Call.WHOLE_CALL
                         : calls.get(at).startsWith("activation(") ? 1 : 0;
@@ -500,13 +767,7 @@ public final class NetworkBuilder {
         List<LayerSpec> layers = new ArrayList<>(parts.size());
         for (Part part : parts) {
             String source = name + "." + names.get(part.block());
-            layers.add(switch (part.layer()) {
-                case DenseSpec d -> new DenseSpec(d.units(), d.bias(), d.init(), d.scale(), source, d.tier());
-                case ActivationSpec a -> new ActivationSpec(a.function(), a.alpha(), source);
-                case PReluSpec p -> new PReluSpec(source);
-                case MaxoutSpec m -> new MaxoutSpec(m.pieces(), source);
-                case DropoutSpec d -> new DropoutSpec(d.rate(), source);
-            });
+            layers.add(part.layer().withSource(source));
         }
         return new NetworkSpec(name, input == null ? List.of() : input, layers, NetworkSpec.lossOf(loss, heads),
                 maxBatch, margin, heads);
@@ -536,9 +797,26 @@ public final class NetworkBuilder {
         return parts.stream().filter(p -> p.block() == block).findFirst().orElseThrow().call();
     }
 
-    /** Whether the current block is a dense layer that has no activation yet. */
+    /**
+     * Whether the current block is a layer that an activation joins and has no activation yet: a Dense or
+     * Conv2d layer, or batch norm.
+     */
     private boolean opensOnDense() {
-        return !parts.isEmpty() && parts.get(parts.size() - 1).layer() instanceof DenseSpec;
+        if (parts.isEmpty()) {
+            return false;
+        }
+        LayerSpec last = parts.get(parts.size() - 1).layer();
+        return last instanceof DenseSpec || last instanceof Conv2dSpec || last instanceof BatchNormSpec;
+    }
+
+    /** The Dense or Conv2d layer a weight option applies to. */
+    private LayerSpec openWeighted(String text) {
+        LayerSpec last = parts.isEmpty() ? null : parts.get(parts.size() - 1).layer();
+        if (!(last instanceof DenseSpec || last instanceof Conv2dSpec)) {
+            throw new BuilderException(Rule.BUILDER_ORDER, calls.size(), BuilderException.WHOLE_CALL, text,
+                    "dense(...) or conv2d(...) (or another of their options, before the activation)");
+        }
+        return last;
     }
 
     /** The dense layer a dense option applies to. */

@@ -22,6 +22,25 @@ public record ActivationSpec(Activation function, double alpha, String source) i
     }
 
     @Override
+    public ActivationSpec withSource(String source) {
+        return new ActivationSpec(function, alpha, source);
+    }
+
+    /** Element-wise: the shape is kept (softmax normalizes over a flat input's features). */
+    @Override
+    public java.util.List<Integer> outputShape(java.util.List<Integer> inputShape) {
+        return inputShape;
+    }
+
+    /** {@code ReLU(6x28x28)} on an image, {@code Softmax(64x114)} on a sequence, as {@link #describe(int)} on features. */
+    @Override
+    public String describe(java.util.List<Integer> inputShape) {
+        String described = describe(Shapes.size(inputShape));
+        return inputShape.size() == 1 ? described
+                : described.replaceFirst("\\(\\d+", "(" + Shapes.describe(inputShape));
+    }
+
+    @Override
     public String describe(int inputSize) {
         String name = switch (function) {
             case IDENTITY -> "Identity";

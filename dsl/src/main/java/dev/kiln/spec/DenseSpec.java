@@ -30,6 +30,17 @@ public record DenseSpec(int units, boolean bias, Init init, double scale, String
         this(units, bias, init, scale, source, Tier.AUTO);
     }
 
+    /** Features: {@code [units]}; a sequence {@code [steps, features]}: the layer on every step, {@code [steps, units]}. */
+    @Override
+    public java.util.List<Integer> outputShape(java.util.List<Integer> inputShape) {
+        return inputShape.size() == 2 ? java.util.List.of(inputShape.getFirst(), units) : java.util.List.of(units);
+    }
+
+    @Override
+    public DenseSpec withSource(String source) {
+        return new DenseSpec(units, bias, init, scale, source, tier);
+    }
+
     @Override
     public String describe(int inputSize) {
         return "Dense(" + inputSize + " -> " + units + (bias ? "" : ", no bias") + ")";

@@ -25,6 +25,23 @@ public record DropoutSpec(double rate, String source) implements LayerSpec {
     }
 
     @Override
+    public DropoutSpec withSource(String source) {
+        return new DropoutSpec(rate, source);
+    }
+
+    /** Element-wise: the shape is kept. */
+    @Override
+    public java.util.List<Integer> outputShape(java.util.List<Integer> inputShape) {
+        return inputShape;
+    }
+
+    /** {@code Dropout(6x28x28, p=0.5)} on an image. */
+    @Override
+    public String describe(java.util.List<Integer> inputShape) {
+        return "Dropout(" + Shapes.describe(inputShape) + ", p=" + rate + ")";
+    }
+
+    @Override
     public String describe(int inputSize) {
         return "Dropout(" + inputSize + ", p=" + rate + ")";
     }

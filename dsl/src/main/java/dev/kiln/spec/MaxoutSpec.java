@@ -20,6 +20,11 @@ public record MaxoutSpec(int pieces, String source) implements LayerSpec {
     }
 
     @Override
+    public MaxoutSpec withSource(String source) {
+        return new MaxoutSpec(pieces, source);
+    }
+
+    @Override
     public String describe(int inputSize) {
         return "Maxout(" + inputSize + " -> " + outputSize(inputSize) + ", k=" + pieces + ")";
     }

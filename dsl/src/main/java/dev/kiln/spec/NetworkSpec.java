@@ -111,14 +111,22 @@ public record NetworkSpec(String name, List<Integer> input, List<LayerSpec> laye
      * entries. Meaningful for a valid spec.
      */
     public List<Integer> layerInputSizes() {
-        List<Integer> sizes = new ArrayList<>(layers.size() + 1);
-        int size = inputSize();
-        sizes.add(size);
+        return layerShapes().stream().map(Shapes::size).toList();
+    }
+
+    /**
+     * The input shape of each layer, followed by the network's output shape: {@code layers().size() + 1}
+     * entries, {@code [features]} or {@code [channels, height, width]}. Meaningful for a valid spec.
+     */
+    public List<List<Integer>> layerShapes() {
+        List<List<Integer>> shapes = new ArrayList<>(layers.size() + 1);
+        List<Integer> shape = input;
+        shapes.add(shape);
         for (LayerSpec layer : layers) {
-            size = layer.outputSize(size);
-            sizes.add(size);
+            shape = List.copyOf(layer.outputShape(shape));
+            shapes.add(shape);
         }
-        return List.copyOf(sizes);
+        return List.copyOf(shapes);
     }
 
     /** The number of output features of the whole network. */
@@ -128,18 +136,25 @@ public record NetworkSpec(String name, List<Integer> input, List<LayerSpec> laye
     }
 
     /**
-     * The initialization a Dense layer really uses: its own, or for {@link Init#AUTO} the one that suits
-     * the layer right after it, past any dropout (see {@link Init#AUTO}): He normal before a rectifier
-     * (ReLU, leaky ReLU, ELU, PReLU), Xavier uniform otherwise.
+     * The initialization a Dense or Conv2d layer really uses: its own, or for {@link Init#AUTO} the one
+     * that suits the layer right after it, past any dropout, batch norm, pooling or flattening (see
+     * {@link Init#AUTO}): He normal before a rectifier (ReLU, leaky ReLU, ELU, PReLU), Xavier uniform
+     * otherwise.
      */
     public Init initOf(int layerIndex) {
-        DenseSpec dense = (DenseSpec) layers.get(layerIndex);
-        if (dense.init() != Init.AUTO) {
-            return dense.init();
+        Init own = switch (layers.get(layerIndex)) {
+            case DenseSpec dense -> dense.init();
+            case Conv2dSpec conv -> conv.init();
+            default -> throw new IllegalArgumentException("layer " + (layerIndex + 1) + " has no weights to initialize");
+        };
+        if (own != Init.AUTO) {
+            return own;
         }
-        // dropout changes no variance that matters here: look past it, at the layer that follows
+        // these change no variance that matters here: look past them, at the layer that follows
         int nextIndex = layerIndex + 1;
-        while (nextIndex < layers.size() && layers.get(nextIndex) instanceof DropoutSpec) {
+        while (nextIndex < layers.size() && (layers.get(nextIndex) instanceof DropoutSpec
+                || layers.get(nextIndex) instanceof BatchNormSpec || layers.get(nextIndex) instanceof Pool2dSpec
+                || layers.get(nextIndex) instanceof FlattenSpec)) {
             nextIndex++;
         }
         LayerSpec next = nextIndex < layers.size() ? layers.get(nextIndex) : null;

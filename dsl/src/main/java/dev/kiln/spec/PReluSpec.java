@@ -22,6 +22,11 @@ public record PReluSpec(String source) implements LayerSpec {
     }
 
     @Override
+    public PReluSpec withSource(String source) {
+        return new PReluSpec(source);
+    }
+
+    @Override
     public String describe(int inputSize) {
         return "PReLU(" + inputSize + ")";
     }

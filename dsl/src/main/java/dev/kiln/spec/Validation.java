@@ -18,14 +18,26 @@ final class Validation {
         v.input();
         v.maxBatch();
         v.notEmpty();
+        // the shape each layer receives, while every layer before it is sound; null from the first that is not
+        List<Integer> shape = v.inputIsValid() ? spec.input() : null;
         for (int i = 0; i < spec.layers().size(); i++) {
-            switch (spec.layers().get(i)) {
-                case DenseSpec dense -> v.dense(i, dense);
-                case ActivationSpec activation -> v.activation(i, activation);
-                case PReluSpec prelu -> v.prelu(i, prelu);
-                case MaxoutSpec maxout -> v.maxout(i, maxout);
+            LayerSpec layer = spec.layers().get(i);
+            int before = v.problems.size();
+            switch (layer) {
+                case DenseSpec dense -> v.dense(i, dense, shape);
+                case ActivationSpec activation -> v.activation(i, activation, shape);
+                case PReluSpec prelu -> v.prelu(i, prelu, shape);
+                case MaxoutSpec maxout -> v.maxout(i, maxout, shape);
                 case DropoutSpec dropout -> v.dropout(i, dropout);
+                case Conv2dSpec conv -> v.conv(i, conv, shape);
+                case Pool2dSpec pool -> v.pool(i, pool, shape);
+                case FlattenSpec flatten -> { }
+                case BatchNormSpec norm -> v.batchNorm(i, norm, shape);
+                case RecurrentSpec recurrent -> v.recurrent(i, recurrent, shape);
+                case OneHotSpec oneHot -> v.ids(i, "OneHot", oneHot.source(), "vocabulary", oneHot.vocabulary(), 1, "@OneHot(114)");
+                case EmbeddingSpec embedding -> v.embedding(i, embedding);
             }
+            shape = shape == null || v.problems.size() > before ? null : layer.outputShape(shape);
         }
         if (v.problems.isEmpty()) {
             v.sizesFitInArrays();
@@ -48,7 +60,7 @@ final class Validation {
             add(Rule.NO_INPUT, Problem.NETWORK, "input", spec.name());
         } else if (shape.stream().anyMatch(d -> d <= 0)) {
             add(Rule.INPUT_DIMENSION, Problem.NETWORK, "input", spec.name(), shape);
-        } else if (shape.size() != 1) {
+        } else if (shape.size() > 3) {
             add(Rule.INPUT_RANK, Problem.NETWORK, "input", spec.name(), shape, shape.size(), spec.inputSize());
         }
     }
@@ -65,15 +77,18 @@ final class Validation {
         }
     }
 
-    private void dense(int index, DenseSpec dense) {
+    private void dense(int index, DenseSpec dense, List<Integer> shape) {
+        if (shape != null && shape.size() == 3 && needsFlat(index, dense.source(), "Dense", shape)) {
+            return;
+        }
         if (dense.units() <= 0) {
             add(Rule.UNITS, index, "value", dense.source(), dense.units());
         }
         if (dense.init().usesScale() && !(Double.isFinite(dense.scale()) && dense.scale() > 0)) {
             add(Rule.INIT_SCALE, index, "scale", dense.source(), dense.init(), dense.scale());
         }
-        if (dense.tier() == Tier.UNROLLED && dense.units() > 0 && inputIsValid()) {
-            long in = spec.layerInputSizes().get(index);
+        if (dense.tier() == Tier.UNROLLED && dense.units() > 0 && shape != null) {
+            long in = shape.getLast();
             long weights = in * dense.units();
             if (weights > Tier.UNROLLED_MAX_WEIGHTS || dense.units() > Tier.UNROLLED_MAX_OUTPUTS) {
                 String has = weights > Tier.UNROLLED_MAX_WEIGHTS ? String.format(java.util.Locale.ROOT, "%,d weights", weights)
@@ -84,7 +99,11 @@ final class Validation {
         }
     }
 
-    private void activation(int index, ActivationSpec activation) {
+    private void activation(int index, ActivationSpec activation, List<Integer> shape) {
+        if (activation.function() == Activation.SOFTMAX && shape != null && shape.size() == 3
+                && needsFlat(index, activation.source(), "softmax", shape)) {
+            return;
+        }
         double alpha = activation.alpha();
         switch (activation.function()) {
             case LEAKY_RELU -> {
@@ -109,7 +128,10 @@ final class Validation {
         }
     }
 
-    private void prelu(int index, PReluSpec prelu) {
+    private void prelu(int index, PReluSpec prelu, List<Integer> shape) {
+        if (shape != null && needsFlat(index, prelu.source(), "PReLU (a slope per feature)", shape)) {
+            return;
+        }
         // the field's name names both tensors: the Dense layer's weight and the slopes would be one name
         if (index > 0 && spec.layers().get(index - 1) instanceof DenseSpec dense
                 && dense.source().equals(prelu.source())) {
@@ -118,16 +140,16 @@ final class Validation {
         }
     }
 
-    private void maxout(int index, MaxoutSpec maxout) {
+    private void maxout(int index, MaxoutSpec maxout, List<Integer> shape) {
         int k = maxout.pieces();
         if (k < 2) {
             add(Rule.MAXOUT_PIECES, index, "value", maxout.source(), k);
             return;
         }
-        if (!inputIsValid() || !layersBeforeAreSound(index)) {
+        if (shape == null || needsFlat(index, maxout.source(), "maxout", shape)) {
             return;
         }
-        int in = spec.layerInputSizes().get(index);
+        int in = Shapes.size(shape);
         if (in % k != 0) {
             int below = in / k * k;
             String fix = below > 0
@@ -147,23 +169,210 @@ final class Validation {
         }
     }
 
-    /** Whether the layers before {@code index} have sizes that can be computed (positive units, valid maxouts). */
-    private boolean layersBeforeAreSound(int index) {
-        int width = spec.inputSize();
-        for (int i = 0; i < index; i++) {
-            LayerSpec layer = spec.layers().get(i);
-            if (layer instanceof DenseSpec dense && dense.units() <= 0
-                    || layer instanceof MaxoutSpec m && (m.pieces() < 2 || width % m.pieces() != 0)) {
-                return false;
-            }
-            width = layer.outputSize(width);
+    /** Whether the input is a valid shape (features, or an image), so that layer shapes can be computed. */
+    private boolean inputIsValid() {
+        List<Integer> shape = spec.input();
+        return !shape.isEmpty() && shape.size() <= 3 && shape.stream().allMatch(d -> d > 0);
+    }
+
+    /** Reports a layer that takes features but receives an image; true when it did. */
+    private boolean needsFlat(int index, String source, String what, List<Integer> shape) {
+        if (shape.size() == 1) {
+            return false;
         }
+        add(Rule.NEEDS_FLAT, index, null, source, what, describeInput(shape));
         return true;
     }
 
-    /** Whether the input is one positive number of features, so that layer sizes can be computed. */
-    private boolean inputIsValid() {
-        return spec.input().size() == 1 && spec.input().getFirst() > 0;
+    /** {@code the image 6x24x24}, {@code the sequence 64x114}, {@code 784 features}. */
+    private static String describeInput(List<Integer> shape) {
+        return switch (shape.size()) {
+            case 3 -> "the image " + Shapes.describe(shape);
+            case 2 -> "the sequence " + Shapes.describe(shape);
+            default -> shape.getFirst() + " features";
+        };
+    }
+
+    private void recurrent(int index, RecurrentSpec recurrent, List<Integer> shape) {
+        String what = recurrent.cell().display();
+        if (recurrent.units() <= 0) {
+            add(Rule.SEQUENCE_PARAMETER, index, "value", recurrent.source(), what, "units", "positive",
+                    recurrent.units(), "@Lstm(128) or .lstm(128)");
+        }
+        if (recurrent.cell() == RecurrentSpec.Cell.LSTM && !Double.isFinite(recurrent.forgetBias())) {
+            add(Rule.SEQUENCE_PARAMETER, index, "forgetBias", recurrent.source(), what, "forget-gate bias", "finite",
+                    recurrent.forgetBias(), "forgetBias = 1.0");
+        }
+        if (shape != null && shape.size() != 2) {
+            add(Rule.NEEDS_SEQUENCE, index, null, recurrent.source(), what, describeInput(shape));
+        }
+    }
+
+    /** A layer that reads ids: positive sizes, first, on a rank-1 input (the steps). */
+    private void ids(int index, String what, String source, String name, int value, int minimum, String example) {
+        if (value < minimum) {
+            add(Rule.SEQUENCE_PARAMETER, index, name, source, what, name, "positive", value, example);
+        }
+        if (index != 0) {
+            add(Rule.IDS_FIRST, index, null, source, what, index + 1, spec.layers().size());
+        } else if (spec.input().size() != 1) {
+            add(Rule.IDS_INPUT, index, null, source, what, "the shape " + spec.input());
+        }
+    }
+
+    private void embedding(int index, EmbeddingSpec embedding) {
+        ids(index, "Embedding", embedding.source(), "vocabulary", embedding.vocabulary(), 1, "@Embedding(vocabulary = 114, dimension = 32)");
+        if (embedding.dimension() <= 0) {
+            add(Rule.SEQUENCE_PARAMETER, index, "dimension", embedding.source(), "Embedding", "dimension", "positive",
+                    embedding.dimension(), "@Embedding(vocabulary = 114, dimension = 32)");
+        }
+    }
+
+    /** Reports a layer that takes an image but receives features; true when it did. */
+    private boolean needsImage(int index, String source, String what, List<Integer> shape) {
+        if (Shapes.isImage(shape)) {
+            return false;
+        }
+        add(Rule.NEEDS_IMAGE, index, null, source, what, describeInput(shape));
+        return true;
+    }
+
+    private void conv(int index, Conv2dSpec conv, List<Integer> shape) {
+        String source = conv.source();
+        int before = problems.size();
+        positive(index, source, "Conv2d", "filters", "filters", conv.filters(), "@Conv2d(filters = 6, kernel = 5) or .conv2d(6, 5)");
+        windowParameters(index, source, "Conv2d", conv.kernelHeight(), conv.kernelWidth(), conv.strideHeight(),
+                conv.strideWidth(), conv.padHeight(), conv.padWidth(), false);
+        if (conv.init().usesScale() && !(Double.isFinite(conv.scale()) && conv.scale() > 0)) {
+            add(Rule.INIT_SCALE, index, "scale", source, conv.init(), conv.scale());
+        }
+        if (shape == null || problems.size() > before || needsImage(index, source, "Conv2d", shape)) {
+            return;
+        }
+        windows(index, source, "Conv2d", shape, conv.kernelHeight(), conv.kernelWidth(), conv.strideHeight(),
+                conv.strideWidth(), conv.padHeight(), conv.padWidth());
+    }
+
+    private void pool(int index, Pool2dSpec pool, List<Integer> shape) {
+        String what = pool.kind().display();
+        int before = problems.size();
+        windowParameters(index, pool.source(), what, pool.kernelHeight(), pool.kernelWidth(), pool.strideHeight(),
+                pool.strideWidth(), pool.padHeight(), pool.padWidth(), true);
+        if (shape == null || problems.size() > before || needsImage(index, pool.source(), what, shape)) {
+            return;
+        }
+        windows(index, pool.source(), what, shape, pool.kernelHeight(), pool.kernelWidth(), pool.strideHeight(),
+                pool.strideWidth(), pool.padHeight(), pool.padWidth());
+    }
+
+    private void positive(int index, String source, String what, String name, String attribute, int value,
+                          String example) {
+        if (value <= 0) {
+            add(Rule.WINDOW_PARAMETER, index, attribute, source, what, name, "positive", value, example);
+        }
+    }
+
+    /** Kernel and stride positive; padding at least 0 or SAME, and for pooling at most half the kernel. */
+    private void windowParameters(int index, String source, String what, int kh, int kw, int sh, int sw, int ph,
+                                  int pw, boolean pooling) {
+        String example = pooling ? "@MaxPool2d(2) or .maxPool2d(2)" : "kernel = 5 or kernel = {3, 5}";
+        positive(index, source, what, "kernel height", "kernel", kh, example);
+        positive(index, source, what, "kernel width", "kernel", kw, example);
+        positive(index, source, what, "stride down", "stride", sh, "stride = 2");
+        positive(index, source, what, "stride across", "stride", sw, "stride = 2");
+        String paddingRule = "0 or more, or Conv2d.SAME (-1)";
+        if (ph < Conv2dSpec.SAME) {
+            add(Rule.WINDOW_PARAMETER, index, "padding", source, what, "padding (rows)", paddingRule, ph, "padding = 2");
+        }
+        if (pw < Conv2dSpec.SAME) {
+            add(Rule.WINDOW_PARAMETER, index, "padding", source, what, "padding (columns)", paddingRule, pw, "padding = 2");
+        }
+        if (pooling) {
+            if (kh > 0 && ph > kh / 2) {
+                add(Rule.WINDOW_PARAMETER, index, "padding", source, what, "padding (rows)",
+                        "at most half the kernel (" + kh / 2 + "), or a window could hold only padding", ph,
+                        "padding = " + kh / 2);
+            }
+            if (kw > 0 && pw > kw / 2) {
+                add(Rule.WINDOW_PARAMETER, index, "padding", source, what, "padding (columns)",
+                        "at most half the kernel (" + kw / 2 + "), or a window could hold only padding", pw,
+                        "padding = " + kw / 2);
+            }
+        }
+    }
+
+    /** The windows must fit the image exactly, down and across: {@code (N - F + 2P) / S + 1} whole and positive. */
+    private void windows(int index, String source, String what, List<Integer> shape, int kh, int kw, int sh, int sw,
+                         int ph, int pw) {
+        window(index, source, what, shape.get(1), "rows", kh, sh, ph);
+        window(index, source, what, shape.get(2), "columns", kw, sw, pw);
+    }
+
+    private void window(int index, String source, String what, int in, String unit, int kernel, int stride,
+                        int padding) {
+        if (Shapes.divides(in, kernel, stride, padding)) {
+            return;
+        }
+        int span = in - kernel + 2 * padding;
+        String value = span % stride == 0 ? String.valueOf(span / stride + 1)
+                : String.format(java.util.Locale.ROOT, "%.4g", span / (double) stride + 1).replaceAll("\\.?0+$", "");
+        String what2 = span < 0 ? "so no window fits" : "not a whole number";
+        add(Rule.WINDOW_SHAPE, index, span < 0 ? "kernel" : "stride", source, what, in, unit, in, kernel, padding,
+                stride, value, what2, fix(in, kernel, stride, padding));
+    }
+
+    /** A padding, stride or kernel that makes the windows fit, with the size it gives. */
+    private static String fix(int in, int kernel, int stride, int padding) {
+        List<String> ways = new ArrayList<>();
+        for (int p = padding + 1; p < padding + stride + kernel; p++) {
+            int span = in - kernel + 2 * p;
+            if (span >= 0 && span % stride == 0) {
+                ways.add("padding " + p + " (gives " + (span / stride + 1) + ")");
+                break;
+            }
+        }
+        for (int p = padding - 1; p >= 0; p--) {
+            int span = in - kernel + 2 * p;
+            if (span >= 0 && span % stride == 0) {
+                ways.add(0, "padding " + p + " (gives " + (span / stride + 1) + ")");
+                break;
+            }
+        }
+        int span = in - kernel + 2 * padding;
+        if (span >= 0) {
+            for (int s = stride - 1; s >= 1; s--) {
+                if (span % s == 0) {
+                    ways.add("stride " + s + " (gives " + (span / s + 1) + ")");
+                    break;
+                }
+            }
+        } else {
+            ways.add("a kernel of at most " + (in + 2 * padding));
+        }
+        ways.add("Conv2d.SAME padding (gives " + (in + stride - 1) / stride + ")");
+        return "use " + String.join(", or ", ways);
+    }
+
+    private void batchNorm(int index, BatchNormSpec norm, List<Integer> shape) {
+        if (shape != null && shape.size() == 2 && needsFlat(index, norm.source(), "batch norm", shape)) {
+            return;
+        }
+        double m = norm.momentum();
+        if (!(m > 0 && m <= 1)) {
+            add(Rule.BATCH_NORM_PARAMETER, index, "momentum", norm.source(), "momentum", "in (0, 1]", m, "0.1");
+        }
+        double e = norm.epsilon();
+        if (!(Double.isFinite(e) && e > 0)) {
+            add(Rule.BATCH_NORM_PARAMETER, index, "epsilon", norm.source(), "epsilon", "finite and positive", e, "1e-5");
+        }
+        if (index > 0 && spec.layers().get(index - 1) instanceof LayerSpec previous
+                && (previous instanceof DenseSpec || previous instanceof Conv2dSpec)
+                && previous.source().equals(norm.source())) {
+            String field = norm.source().substring(norm.source().lastIndexOf('.') + 1);
+            add(Rule.PARAMETER_FIELD, index, null, norm.source(), "batch norm", field, field,
+                    previous instanceof DenseSpec ? "Dense" : "Conv2d",
+                    "@Conv2d(filters = 16, kernel = 3) Layer conv; @BatchNorm @Relu Layer convNorm;");
+        }
     }
 
     /** The largest array the JVM allocates, a few words under {@code Integer.MAX_VALUE}. */
@@ -179,23 +388,33 @@ final class Validation {
             return;
         }
         long parameters = 0;
+        List<Integer> shape = spec.input();
         for (int i = 0; i < spec.layers().size(); i++) {
             LayerSpec layer = spec.layers().get(i);
-            long out = layer.outputSize((int) width);
-            if (layer instanceof DenseSpec || layer instanceof PReluSpec) {
-                parameters += layer instanceof DenseSpec dense ? out * width + (dense.bias() ? out : 0) : out;
-                if (parameters > MAX_ARRAY) {
-                    add(Rule.TOO_LARGE, i, "value", layer.source(), "the parameter array, up to this layer,",
-                            parameters, MAX_ARRAY, "use fewer units");
-                    return;
-                }
+            List<Integer> outShape = layer.outputShape(shape);
+            long in = shape.getLast();
+            long out = Shapes.size(outShape);
+            long count = switch (layer) {
+                case DenseSpec dense -> (long) dense.units() * shape.getLast() + (dense.bias() ? dense.units() : 0);
+                case PReluSpec prelu -> out;
+                case Conv2dSpec conv -> conv.weightCount(shape.getFirst()) + (conv.bias() ? conv.filters() : 0);
+                case BatchNormSpec norm -> 2L * BatchNormSpec.channels(shape);
+                case RecurrentSpec r -> (long) r.cell().gates() * r.units() * (shape.getLast() + r.units() + 2);
+                case EmbeddingSpec e -> (long) e.vocabulary() * e.dimension();
+                default -> 0;
+            };
+            parameters += count;
+            if (count > 0 && parameters > MAX_ARRAY) {
+                add(Rule.TOO_LARGE, i, "value", layer.source(), "the parameter array, up to this layer,",
+                        parameters, MAX_ARRAY, "use fewer units");
+                return;
             }
             if (batch * out > MAX_ARRAY) {
                 add(Rule.TOO_LARGE, i, null, layer.source(), "the output buffer (maxBatch " + batch + " x " + out
                         + " features)", batch * out, MAX_ARRAY, "lower maxBatch or use fewer units");
                 return;
             }
-            width = out;
+            shape = outShape;
         }
     }
 
@@ -332,6 +551,13 @@ final class Validation {
             case PReluSpec p -> "PReLU";
             case MaxoutSpec m -> "maxout";
             case DropoutSpec d -> "dropout";
+            case Conv2dSpec c -> "Conv2d(" + c.filters() + ")";
+            case Pool2dSpec p -> p.kind().display();
+            case FlattenSpec f -> "Flatten";
+            case BatchNormSpec b -> "BatchNorm";
+            case RecurrentSpec r -> r.cell().display() + "(" + r.units() + ")";
+            case OneHotSpec o -> "OneHot";
+            case EmbeddingSpec e -> "Embedding";
         } + ")";
     }
 }

@@ -119,8 +119,8 @@ class NetworkBuilderTest {
     void aDenseOptionMustFollowItsDenseLayer() {
         BuilderException e = assertThrows(BuilderException.class, () -> Kiln.input(4).dense(8).relu().noBias());
         assertEquals(Rule.BUILDER_ORDER, e.rule());
-        assertEquals("[Kiln/BuilderOrder] noBias() must directly follow dense(...) (or another of its options, "
-                + "before its activation); e.g. Kiln.input(4).dense(16).noBias().relu()", e.getMessage());
+        assertEquals("[Kiln/BuilderOrder] noBias() must directly follow dense(...) or conv2d(...) (or another of "
+                + "their options, before the activation); e.g. Kiln.input(4).dense(16).noBias().relu()", e.getMessage());
         assertThrows(BuilderException.class, () -> Kiln.input(4).init(Init.ZEROS));
     }
 

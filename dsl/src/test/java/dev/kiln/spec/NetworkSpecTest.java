@@ -80,9 +80,12 @@ class NetworkSpecTest {
     void emptyAndBadlyShapedInputs() {
         assertEquals(List.of(Rule.EMPTY_NETWORK), rules(new NetworkSpec("N", List.of(4), List.of(), Loss.MSE, 8)));
         assertEquals(List.of(Rule.INPUT_DIMENSION), rules(new NetworkSpec("N", List.of(-4), List.of(dense(1)), Loss.NONE, 8)));
+        NetworkSpec rank4 = new NetworkSpec("N", List.of(2, 1, 28, 28), List.of(dense(1)), Loss.NONE, 8);
+        assertEquals(List.of(Rule.INPUT_RANK), rules(rank4));
+        assertTrue(rank4.validate().getFirst().message().contains("(rank 1, e.g. input = 1568), a sequence's steps"),
+                rank4.validate().getFirst().message());
         NetworkSpec image = new NetworkSpec("N", List.of(1, 28, 28), List.of(dense(1)), Loss.NONE, 8);
-        assertEquals(List.of(Rule.INPUT_RANK), rules(image));
-        assertTrue(image.validate().getFirst().message().endsWith("e.g. input = 784"), image.validate().getFirst().message());
+        assertEquals(List.of(Rule.NEEDS_FLAT), rules(image));
     }
 
     @Test
