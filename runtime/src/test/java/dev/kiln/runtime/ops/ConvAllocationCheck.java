@@ -1,0 +1,76 @@
+package dev.kiln.runtime.ops;
+
+import dev.kiln.runtime.Allocations;
+import dev.kiln.runtime.Memory;
+import dev.kiln.runtime.Rng;
+import dev.kiln.runtime.TestArrays;
+import dev.kiln.runtime.blas.Blas;
+import dev.kiln.runtime.blas.JavaBlas;
+import dev.kiln.runtime.ops.ConvOps.Algorithm;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A program, run in a JVM of its own by {@link ConvAllocationTest}, that checks that {@link ConvOps}
+ * allocates nothing once the JIT has compiled it: LeNet's two convolutions at a batch of 8, and a stride-2
+ * one, forward and backward (with and without the input gradient), by every algorithm that runs them,
+ * each run until 20 calls allocate nothing or 5,000 have run. Prints {@code none allocate}, or those that
+ * do.
+ */
+final class ConvAllocationCheck {
+
+    private ConvAllocationCheck() {
+    }
+
+    public static void main(String[] args) {
+        Blas blas = new JavaBlas();
+        int batch = 8;
+        List<String> allocating = new ArrayList<>();
+        List<Conv2dGeometry> geometries = List.of(
+                Conv2dGeometry.of(1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 2, 2),
+                Conv2dGeometry.of(6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0),
+                Conv2dGeometry.of(3, 11, 11, 4, 3, 3, 2, 2, 1, 1, 1, 1));
+        for (Conv2dGeometry g : geometries) {
+            Rng rng = new Rng(1);
+            MemorySegment x = segment(TestArrays.uniform(rng, batch * g.inputSize(), 1.0));
+            MemorySegment p = segment(TestArrays.uniform(rng, g.weightSize() + g.outChannels(), 1.0));
+            MemorySegment dy = segment(TestArrays.uniform(rng, batch * g.outputSize(), 1.0));
+            MemorySegment y = Memory.allocate((long) batch * g.outputSize());
+            MemorySegment grads = Memory.allocate(g.weightSize() + g.outChannels());
+            MemorySegment dx = Memory.allocate((long) batch * g.inputSize());
+            MemorySegment work = Memory.allocate(ConvOps.workspaceFloats(g, batch));
+            for (Algorithm algorithm : Algorithm.values()) {
+                if (algorithm == Algorithm.DIRECT && !ConvOps.directSupported(g)) {
+                    continue;
+                }
+                long bytes = allocatedOnceWarm(() -> {
+                    ConvOps.forward(algorithm, blas, g, x, 0, p, 0, g.weightSize(), y, 0, work, 0, batch);
+                    ConvOps.backward(algorithm, blas, g, x, 0, p, 0, dy, 0, grads, 0, g.weightSize(), dx, 0, work, 0,
+                            batch);
+                    ConvOps.backward(algorithm, blas, g, x, 0, p, 0, dy, 0, grads, 0, DenseOps.NO_BIAS, null, 0, work,
+                            0, batch);
+                });
+                if (bytes != 0) {
+                    allocating.add(algorithm + " " + g + ": " + bytes + " bytes per 20");
+                }
+            }
+        }
+        System.out.println(allocating.isEmpty() ? "none allocate" : String.join(", ", allocating));
+    }
+
+    private static MemorySegment segment(float[] values) {
+        MemorySegment segment = Memory.allocate(values.length);
+        Memory.copy(values, 0, segment, 0, values.length);
+        return segment;
+    }
+
+    /** The bytes allocated by 20 runs of {@code passes}, once 20 runs allocate none, or after many. */
+    private static long allocatedOnceWarm(Runnable passes) {
+        long bytes = -1;
+        for (int round = 0; round < 250 && bytes != 0; round++) {
+            bytes = Allocations.bytesAllocatedBy(passes, 20);
+        }
+        return bytes;
+    }
+}
