@@ -49,6 +49,30 @@ public interface Model {
     MemorySegment gradients();
 
     /**
+     * Where each state tensor sits in {@link #state()}: what the model keeps besides its parameters and
+     * updates itself rather than by gradients, the running statistics of batch norm
+     * ({@code <layer>.running_mean}, {@code <layer>.running_var}). Saved and loaded with the parameters
+     * ({@link dev.kiln.runtime.io.Weights}); optimizers and regularizers never see it. Empty for a network
+     * without batch norm.
+     */
+    default List<Parameter> stateLayout() {
+        return List.of();
+    }
+
+    /**
+     * Zeroes the state that stateful recurrent layers carry from one forward pass into the next, so that the
+     * next pass starts each stream afresh (a new text, a new epoch). Does nothing for a network without
+     * stateful layers.
+     */
+    default void resetState() {
+    }
+
+    /** The state tensors of {@link #stateLayout()}, live; an empty segment when there are none. */
+    default MemorySegment state() {
+        return MemorySegment.ofArray(new float[0]);
+    }
+
+    /**
      * Sets every parameter to its declared initial distribution, drawn from a generator seeded with
      * {@code seed}, and restarts the dropout masks' generator with the same seed ({@link #seedDropout}), so
      * that two models initialized alike also drop alike.

@@ -129,6 +129,8 @@ public final class ReferenceNetwork {
                         a = y;
                     }
                 }
+                default -> throw new UnsupportedOperationException("the reference evaluates flat networks only, not "
+                        + layer);
             }
         }
         return a;

@@ -33,7 +33,10 @@ import java.util.Objects;
  * ({@link Model#setDropoutMaskFrozen}): every pass applies the same masks (those of the model's last
  * training-mode pass, any rows it lacks drawn once), so the loss is one function of the parameters and
  * dropout's backward pass is checked too. The model's mode and frozen flag are given back afterwards, also
- * when the check throws.
+ * when the check throws. Batch norm normalizes with the batch's statistics, so its backward pass through them
+ * is checked; the running statistics the passes move are put back afterwards. Stateful recurrent layers
+ * start every pass from zeros ({@link Model#resetState()}), so that each pass is the same function of the
+ * parameters.
  */
 public final class GradientCheck {
 
@@ -115,6 +118,7 @@ public final class GradientCheck {
     public GradientCheckReport run(float[] input, float[] target, int batch) {
         boolean training = model.training();
         boolean frozen = model.dropoutMaskFrozen();
+        float[] state = model.state().toArray(ValueLayout.JAVA_FLOAT);
         model.setTraining(true);
         model.setDropoutMaskFrozen(true);
         try {
@@ -122,12 +126,14 @@ public final class GradientCheck {
         } finally {
             model.setTraining(training);
             model.setDropoutMaskFrozen(frozen);
+            MemorySegment.copy(MemorySegment.ofArray(state), 0, model.state(), 0, (long) state.length * Float.BYTES);
         }
     }
 
     private GradientCheckReport check(float[] input, float[] target, int batch) {
         MemorySegment parameters = model.parameters();
         model.zeroGradients();
+        model.resetState();
         model.forward(input, 0, batch);
         float loss = model.loss(target, 0);
         if (!Float.isFinite(loss)) {
@@ -162,6 +168,7 @@ public final class GradientCheck {
     }
 
     private double lossAt(float[] input, float[] target, int batch) {
+        model.resetState();
         model.forward(input, 0, batch);
         return model.loss(target, 0);
     }

@@ -164,13 +164,13 @@ abstract class ActivationStep extends Step {
 
         @Override
         void apply(MemorySegment x, MemorySegment y, int batch) {
-            Activations.softmaxForward(x, 0, y, 0, batch, wiring.outputSize());
+            Activations.softmaxForward(x, 0, y, 0, batch * wiring.rowsPerSample(), wiring.rowOutputs());
         }
 
         @Override
         void derive(MemorySegment x, MemorySegment y, MemorySegment dy, MemorySegment dx, int batch) {
-            Activations.softmaxBackward(x, 0, y, 0, dy, 0, dx, 0, batch,
-                    wiring.outputSize());
+            Activations.softmaxBackward(x, 0, y, 0, dy, 0, dx, 0, batch * wiring.rowsPerSample(),
+                    wiring.rowOutputs());
         }
     }
 }

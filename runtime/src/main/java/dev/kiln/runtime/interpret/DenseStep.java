@@ -44,7 +44,7 @@ final class DenseStep extends Step {
         this.params = params;
         this.grads = grads;
         this.weight = weight;
-        int count = parameterCount(wiring.inputSize(), wiring.outputSize(), bias != DenseOps.NO_BIAS);
+        int count = parameterCount(wiring.rowInputs(), wiring.rowOutputs(), bias != DenseOps.NO_BIAS);
         // the layer's parameters as a slice of their own, as the generated class has them
         this.layerParams = Memory.slice(params, weight, count);
         this.layerGrads = Memory.slice(grads, weight, count);
@@ -53,9 +53,9 @@ final class DenseStep extends Step {
         this.init = init;
         this.scale = scale;
         List<Parameter> tensors = new ArrayList<>(2);
-        tensors.add(new Parameter(field + ".weight", (int) weight, List.of(wiring.outputSize(), wiring.inputSize())));
+        tensors.add(new Parameter(field + ".weight", (int) weight, List.of(wiring.rowOutputs(), wiring.rowInputs())));
         if (bias != DenseOps.NO_BIAS) {
-            tensors.add(new Parameter(field + ".bias", (int) bias, List.of(wiring.outputSize())));
+            tensors.add(new Parameter(field + ".bias", (int) bias, List.of(wiring.rowOutputs())));
         }
         this.parameters = List.copyOf(tensors);
     }
@@ -69,8 +69,8 @@ final class DenseStep extends Step {
     void forward(int batch) {
         Wiring w = wiring;
         // (batch, in) x (out, in)^T + (out) -> (batch, out), on the layer's own slice: weight, then bias
-        DenseOps.forward(blas, w.input(), 0, layerParams, 0, layerBias, w.output(), 0, batch, w.inputSize(),
-                w.outputSize());
+        DenseOps.forward(blas, w.input(), 0, layerParams, 0, layerBias, w.output(), 0, batch * w.rowsPerSample(),
+                w.rowInputs(), w.rowOutputs());
     }
 
     @Override
@@ -78,13 +78,13 @@ final class DenseStep extends Step {
         Wiring w = wiring;
         // without the input gradient (the network's, disabled) the product that computes it is skipped
         DenseOps.backward(blas, w.input(), 0, layerParams, 0, w.outputGradient(), 0, layerGrads, 0, layerBias,
-                inputGradient ? w.inputGradient() : null, 0, batch, w.inputSize(), w.outputSize());
+                inputGradient ? w.inputGradient() : null, 0, batch * w.rowsPerSample(), w.rowInputs(), w.rowOutputs());
     }
 
     @Override
     void initialize(Rng rng) {
-        int in = wiring.inputSize();
-        int out = wiring.outputSize();
+        int in = wiring.rowInputs();
+        int out = wiring.rowOutputs();
         Initializers.fill(params, weight, out * in, init, scale, in, out, rng);
         if (bias != DenseOps.NO_BIAS) {
             Initializers.zeros(params, bias, out);

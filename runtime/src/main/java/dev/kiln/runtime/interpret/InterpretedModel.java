@@ -7,11 +7,22 @@ import dev.kiln.runtime.Parameter;
 import dev.kiln.runtime.Rng;
 import dev.kiln.runtime.blas.Blas;
 import dev.kiln.runtime.blas.Blases;
+import dev.kiln.runtime.ops.Conv2dGeometry;
+import dev.kiln.runtime.ops.ConvOps;
 import dev.kiln.runtime.ops.DenseOps;
 import dev.kiln.runtime.ops.DropoutOps;
+import dev.kiln.runtime.ops.Pool2dGeometry;
 import dev.kiln.spec.ActivationSpec;
+import dev.kiln.spec.BatchNormSpec;
+import dev.kiln.spec.Conv2dSpec;
+import dev.kiln.spec.FlattenSpec;
+import dev.kiln.spec.Pool2dSpec;
+import dev.kiln.spec.Shapes;
 import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.DropoutSpec;
+import dev.kiln.spec.EmbeddingSpec;
+import dev.kiln.spec.OneHotSpec;
+import dev.kiln.spec.RecurrentSpec;
 import dev.kiln.spec.LayerSpec;
 import dev.kiln.spec.Loss;
 import dev.kiln.spec.MaxoutSpec;
@@ -71,6 +82,12 @@ public final class InterpretedModel implements Model {
     /** The gradient of the loss with respect to the input; null without loss. */
     private final MemorySegment dx;
     private final List<Parameter> layout;
+    /** Batch norm's running statistics, laid out as the generated class's {@code state}. */
+    private final MemorySegment state;
+    private final int stateCount;
+    private final List<Parameter> stateLayout;
+    /** The recurrent layers, whose carried state {@link #resetState()} zeroes. */
+    private final List<RecurrentStep> recurrentLayers;
 
     /** Every layer, in forward order. */
     private final Step[] steps;
@@ -111,21 +128,38 @@ public final class InterpretedModel implements Model {
 
         List<LayerSpec> layers = spec.layers();
         List<Integer> sizes = spec.layerInputSizes();
+        List<List<Integer>> shapes = spec.layerShapes();
         int count = layers.size();
         boolean fused = spec.lossFusesLastActivation();
         boolean trains = spec.loss() != Loss.NONE;
+        this.stateCount = stateCount(spec);
 
-        // the layout of the generated class: parameters, gradients, input, targets, each layer's output
-        // and output gradient (and a dropout layer's mask), input gradient
-        long size = 2L * parameterCount + (long) maxBatch * inputSize;
+        // the layout of the generated class: parameters, gradients, input, targets, state, each layer's output
+        // and output gradient (and a dropout layer's mask, batch norm's saved statistics; a flattening layer
+        // has none), input gradient, then the convolutions' workspaces
+        Conv2dGeometry[] convolutions = new Conv2dGeometry[count];
+        long size = 2L * parameterCount + (long) maxBatch * inputSize + stateCount;
         if (trains) {
             size += (long) maxBatch * outputSize;
         }
         for (int i = 0; i < count; i++) {
             boolean absorbed = fused && i == count - 1;
+            if (layers.get(i) instanceof FlattenSpec) {
+                continue;
+            }
             size += (long) maxBatch * sizes.get(i + 1) * (trains && !absorbed ? 2 : 1);
             if (layers.get(i) instanceof DropoutSpec) {
                 size += (long) maxBatch * sizes.get(i + 1);
+            }
+            if (layers.get(i) instanceof BatchNormSpec) {
+                size += 2L * BatchNormSpec.channels(shapes.get(i));
+            }
+            if (layers.get(i) instanceof Conv2dSpec conv) {
+                convolutions[i] = convGeometry(conv, shapes.get(i), shapes.get(i + 1));
+                size += ConvOps.workspaceFloats(convolutions[i], maxBatch);
+            }
+            if (layers.get(i) instanceof RecurrentSpec recurrent) {
+                size += RecurrentStep.memoryFloats(recurrent, shapes.get(i).getFirst(), maxBatch);
             }
         }
         if (trains) {
@@ -137,35 +171,53 @@ public final class InterpretedModel implements Model {
         this.grads = carve.next(parameterCount);
         this.x = carve.next((long) maxBatch * inputSize);
         this.t = trains ? carve.next((long) maxBatch * outputSize) : null;
+        this.state = carve.next(stateCount);
 
         Blas blas = Blases.get();
         this.steps = new Step[count];
         List<Parameter> parameters = new ArrayList<>();
+        List<Parameter> stateTensors = new ArrayList<>();
+        List<RecurrentStep> recurrentSteps = new ArrayList<>();
         MemorySegment[] outputs = new MemorySegment[count];
         MemorySegment[] gradients = new MemorySegment[count];
         MemorySegment[] dropoutMasks = new MemorySegment[count];
+        MemorySegment[] saved = new MemorySegment[count];
         for (int i = 0; i < count; i++) {
             boolean absorbed = fused && i == count - 1;
+            if (layers.get(i) instanceof FlattenSpec) {
+                // the values stay in place: its output is its input, and its gradients too (dx is set below)
+                outputs[i] = i == 0 ? x : outputs[i - 1];
+                gradients[i] = i == 0 ? null : gradients[i - 1];
+                continue;
+            }
             long values = (long) maxBatch * sizes.get(i + 1);
             outputs[i] = carve.next(values);
             gradients[i] = trains && !absorbed ? carve.next(values) : null;
             dropoutMasks[i] = layers.get(i) instanceof DropoutSpec ? carve.next(values) : null;
+            saved[i] = layers.get(i) instanceof BatchNormSpec ? carve.next(2L * BatchNormSpec.channels(shapes.get(i)))
+                    : null;
         }
         this.dx = trains ? carve.next((long) maxBatch * inputSize) : null;
+        for (int i = 0; i < count && layers.get(i) instanceof FlattenSpec; i++) {
+            gradients[i] = dx;
+        }
 
         long offset = 0;
+        long stateOffset = 0;
         for (int i = 0; i < count; i++) {
             int in = sizes.get(i);
             int out = sizes.get(i + 1);
             // each layer reads the previous layer's output and writes its gradient back into that layer's
             Wiring wiring = new Wiring(i + 1, layers.get(i), in, out, i == 0 ? x : outputs[i - 1], outputs[i],
-                    gradients[i], i == 0 ? dx : gradients[i - 1]);
+                    gradients[i], i == 0 ? dx : gradients[i - 1], shapes.get(i), shapes.get(i + 1));
             // the kind of layer picks its step: a new kind is a new case here and a new Step subclass
             steps[i] = switch (layers.get(i)) {
                 case DenseSpec dense -> {
                     long weight = offset;
-                    long bias = dense.bias() ? weight + (long) out * in : DenseOps.NO_BIAS;
-                    offset += DenseStep.parameterCount(in, out, dense.bias());
+                    int rowIn = wiring.rowInputs();
+                    int rowOut = wiring.rowOutputs();
+                    long bias = dense.bias() ? weight + (long) rowOut * rowIn : DenseOps.NO_BIAS;
+                    offset += DenseStep.parameterCount(rowIn, rowOut, dense.bias());
                     yield new DenseStep(wiring, blas, params, grads, field(dense.source()), weight, bias,
                             spec.initOf(i), dense.scale());
                 }
@@ -177,14 +229,78 @@ public final class InterpretedModel implements Model {
                 }
                 case MaxoutSpec maxout -> new MaxoutStep(wiring, maxout.pieces());
                 case DropoutSpec dropout -> new DropoutStep(wiring, dropout.rate(), dropoutMasks[i], masks);
+                case Conv2dSpec conv -> {
+                    long weight = offset;
+                    offset += ConvStep.parameterCount(conv, shapes.get(i).getFirst());
+                    MemorySegment work = carve.next(ConvOps.workspaceFloats(convolutions[i], maxBatch));
+                    yield new ConvStep(wiring, blas, convolutions[i], params, grads, work, field(conv.source()), weight,
+                            conv, spec.initOf(i));
+                }
+                case Pool2dSpec pool -> new PoolStep(wiring, poolGeometry(pool, shapes.get(i), shapes.get(i + 1)),
+                        pool.kind() == Pool2dSpec.Kind.MAX);
+                case FlattenSpec flatten -> new FlattenStep(wiring);
+                case OneHotSpec oneHot -> new OneHotStep(wiring, oneHot.vocabulary());
+                case EmbeddingSpec embedding -> {
+                    long weight = offset;
+                    offset += (long) embedding.vocabulary() * embedding.dimension();
+                    yield new EmbeddingStep(wiring, embedding, params, grads, field(embedding.source()), weight);
+                }
+                case RecurrentSpec recurrent -> {
+                    long weight = offset;
+                    offset += RecurrentStep.parameterCount(recurrent, shapes.get(i).getLast());
+                    MemorySegment extra = carve.next(RecurrentStep.memoryFloats(recurrent, shapes.get(i).getFirst(),
+                            maxBatch));
+                    RecurrentStep step = new RecurrentStep(wiring, blas, recurrent, params, grads, extra,
+                            field(recurrent.source()), weight, maxBatch);
+                    recurrentSteps.add(step);
+                    yield step;
+                }
+                case BatchNormSpec norm -> {
+                    long weight = offset;
+                    int channels = BatchNormSpec.channels(shapes.get(i));
+                    offset += 2L * channels;
+                    BatchNormStep step = new BatchNormStep(wiring, masks, params, grads, state, saved[i],
+                            field(norm.source()), weight, stateOffset, norm);
+                    stateOffset += 2L * channels;
+                    stateTensors.addAll(step.state());
+                    yield step;
+                }
             };
             parameters.addAll(steps[i].parameters());
         }
         this.layout = List.copyOf(parameters);
+        this.stateLayout = List.copyOf(stateTensors);
+        this.recurrentLayers = List.copyOf(recurrentSteps);
         this.last = outputs[count - 1];
         this.backwardSteps = Arrays.copyOf(steps, fused ? count - 1 : count);
         reverse(backwardSteps);
         this.loss = trains ? lossStep(spec, steps, fused) : null;
+    }
+
+    /** A convolution's shapes, as the generated class writes them. */
+    static Conv2dGeometry convGeometry(Conv2dSpec c, List<Integer> in, List<Integer> out) {
+        return new Conv2dGeometry(in.get(0), in.get(1), in.get(2), out.get(0), c.kernelHeight(), c.kernelWidth(),
+                c.strideHeight(), c.strideWidth(),
+                Shapes.extent(in.get(1), c.kernelHeight(), c.strideHeight(), c.padHeight()).before(),
+                Shapes.extent(in.get(2), c.kernelWidth(), c.strideWidth(), c.padWidth()).before(), out.get(1), out.get(2));
+    }
+
+    /** A pooling layer's shapes, as the generated class writes them. */
+    static Pool2dGeometry poolGeometry(Pool2dSpec p, List<Integer> in, List<Integer> out) {
+        return new Pool2dGeometry(in.get(0), in.get(1), in.get(2), p.kernelHeight(), p.kernelWidth(), p.strideHeight(),
+                p.strideWidth(), Shapes.extent(in.get(1), p.kernelHeight(), p.strideHeight(), p.padHeight()).before(),
+                Shapes.extent(in.get(2), p.kernelWidth(), p.strideWidth(), p.padWidth()).before(), out.get(1), out.get(2));
+    }
+
+    private static int stateCount(NetworkSpec spec) {
+        List<List<Integer>> shapes = spec.layerShapes();
+        int count = 0;
+        for (int i = 0; i < spec.layers().size(); i++) {
+            if (spec.layers().get(i) instanceof BatchNormSpec) {
+                count += 2 * BatchNormSpec.channels(shapes.get(i));
+            }
+        }
+        return count;
     }
 
     /** Hands out consecutive slices of the model's allocation. */
@@ -218,13 +334,18 @@ public final class InterpretedModel implements Model {
 
     private static int parameterCount(NetworkSpec spec) {
         List<Integer> sizes = spec.layerInputSizes();
+        List<List<Integer>> shapes = spec.layerShapes();
         int count = 0;
         for (int i = 0; i < spec.layers().size(); i++) {
-            if (spec.layers().get(i) instanceof DenseSpec dense) {
-                count += DenseStep.parameterCount(sizes.get(i), sizes.get(i + 1), dense.bias());
-            } else if (spec.layers().get(i) instanceof PReluSpec) {
-                count += sizes.get(i + 1);
-            }
+            count += switch (spec.layers().get(i)) {
+                case DenseSpec dense -> DenseStep.parameterCount(shapes.get(i).getLast(), dense.units(), dense.bias());
+                case EmbeddingSpec e -> e.vocabulary() * e.dimension();
+                case RecurrentSpec r -> RecurrentStep.parameterCount(r, shapes.get(i).getLast());
+                case PReluSpec prelu -> sizes.get(i + 1);
+                case Conv2dSpec conv -> ConvStep.parameterCount(conv, shapes.get(i).getFirst());
+                case BatchNormSpec norm -> 2 * BatchNormSpec.channels(shapes.get(i));
+                default -> 0;
+            };
         }
         return count;
     }
@@ -275,6 +396,23 @@ public final class InterpretedModel implements Model {
     @Override
     public MemorySegment gradients() {
         return grads;
+    }
+
+    @Override
+    public List<Parameter> stateLayout() {
+        return stateLayout;
+    }
+
+    @Override
+    public MemorySegment state() {
+        return state;
+    }
+
+    @Override
+    public void resetState() {
+        for (RecurrentStep step : recurrentLayers) {
+            step.resetState();
+        }
     }
 
     /**

@@ -34,6 +34,8 @@ final class LossStep {
     private final MemorySegment target;
     private final MemorySegment gradient;
     private final int width;
+    /** The rows of each sample: an output sequence's steps, else 1. */
+    private final int steps;
     private final Step absorbed;
 
     /**
@@ -47,6 +49,10 @@ final class LossStep {
     LossStep(NetworkSpec spec, MemorySegment on, MemorySegment target, MemorySegment gradient, int width,
              Step absorbed) {
         this.spec = spec;
+        // an output sequence [steps, features]: each step is a row of the loss
+        List<Integer> shape = spec.layerShapes().getLast();
+        this.steps = shape.size() == 2 ? shape.getFirst() : 1;
+        width = width / steps;
         if (spec.loss() == Loss.MULTI_TASK) {
             List<HeadSpec> heads = spec.heads();
             this.terms = new Term[heads.size()];
@@ -84,8 +90,8 @@ final class LossStep {
     float compute(int batch) {
         float loss = 0f;
         for (Term term : terms) {
-            loss += term.kernel().compute(on, term.start(), target, term.start(), gradient, term.start(), batch,
-                    term.width(), width, term.weight());
+            loss += term.kernel().compute(on, term.start(), target, term.start(), gradient, term.start(),
+                    batch * steps, term.width(), width, term.weight());
         }
         return loss;
     }

@@ -39,7 +39,7 @@ abstract class Step {
 
     /** The layer's title in generated code, e.g. {@code layer 1: Dense(4 -> 16), from Iris.hidden}. */
     final String title() {
-        return "layer " + wiring.number() + ": " + wiring.layer().describe(wiring.inputSize()) + ", from "
+        return "layer " + wiring.number() + ": " + wiring.layer().describe(wiring.inputShape()) + ", from "
                 + wiring.layer().source();
     }
 

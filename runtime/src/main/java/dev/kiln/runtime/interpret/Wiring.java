@@ -2,6 +2,7 @@ package dev.kiln.runtime.interpret;
 
 import dev.kiln.spec.LayerSpec;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * The memory one layer works on, chosen once when the model is built: each layer writes its own output
@@ -20,9 +21,30 @@ import java.lang.foreign.MemorySegment;
  *                       without loss)
  * @param inputGradient  where its backward pass writes the gradient of its input: the previous layer's
  *                       output gradient, or the network's input gradient; {@code null} without loss
+ * @param inputShape     the shape of one input sample
+ * @param outputShape    the shape of one output sample
  */
 record Wiring(int number, LayerSpec layer, int inputSize, int outputSize, MemorySegment input,
-              MemorySegment output, MemorySegment outputGradient, MemorySegment inputGradient) {
+              MemorySegment output, MemorySegment outputGradient, MemorySegment inputGradient,
+              List<Integer> inputShape, List<Integer> outputShape) {
+
+    /**
+     * The rows of each sample a row-wise layer (Dense, softmax) works on: a sequence's steps, else 1; such
+     * a layer sees {@code batch * rowsPerSample()} rows of {@link #rowInputs()} values.
+     */
+    int rowsPerSample() {
+        return inputShape.size() == 2 ? inputShape.getFirst() : 1;
+    }
+
+    /** The values of one row of the input: the features of a step of a sequence, else all. */
+    int rowInputs() {
+        return inputShape.size() == 2 ? inputShape.getLast() : inputSize;
+    }
+
+    /** The values of one row of the output. */
+    int rowOutputs() {
+        return outputShape.size() == 2 ? outputShape.getLast() : outputSize;
+    }
 
     /** Whether this layer reads the network's input, and so writes the network's input gradient. */
     boolean first() {

@@ -43,12 +43,39 @@ public final class Weights {
      * later training changes them. The model's part of a checkpoint (see {@link SafeTensors}).
      */
     public static List<Tensor> tensors(Model model) {
-        MemorySegment parameters = model.parameters();
-        List<Tensor> tensors = new ArrayList<>(model.parameterLayout().size());
-        for (Parameter p : model.parameterLayout()) {
-            tensors.add(new Tensor(p.name(), p.shape(), Memory.slice(parameters, p.offset(), p.size())));
+        List<Tensor> tensors = new ArrayList<>(model.parameterLayout().size() + model.stateLayout().size());
+        for (Slot slot : slots(model)) {
+            Parameter p = slot.tensor();
+            tensors.add(new Tensor(p.name(), p.shape(), Memory.slice(slot.memory(), p.offset(), p.size())));
         }
         return tensors;
+    }
+
+    /**
+     * One tensor the model saves: a parameter, or a state tensor ({@link Model#stateLayout()}, batch norm's
+     * running statistics), which is saved and loaded alike.
+     *
+     * @param tensor  its name, shape and offset in {@code memory}
+     * @param memory  the model's parameters or state
+     * @param staging where it sits while a load is staged, in floats: parameters first, then the state
+     */
+    private record Slot(Parameter tensor, MemorySegment memory, long staging) {
+    }
+
+    private static List<Slot> slots(Model model) {
+        List<Slot> slots = new ArrayList<>();
+        long parameters = Memory.floats(model.parameters());
+        for (Parameter p : model.parameterLayout()) {
+            slots.add(new Slot(p, model.parameters(), p.offset()));
+        }
+        for (Parameter p : model.stateLayout()) {
+            slots.add(new Slot(p, model.state(), parameters + p.offset()));
+        }
+        return slots;
+    }
+
+    private static float[] stagingArray(Model model) {
+        return new float[Math.toIntExact(Memory.floats(model.parameters()) + Memory.floats(model.state()))];
     }
 
     /**
@@ -91,10 +118,9 @@ public final class Weights {
             check(model, found, reader.source());
             Map<String, TensorInfo> byName = new LinkedHashMap<>();
             header.tensors().forEach(t -> byName.put(t.name(), t));
-            float[] staged = new float[Math.toIntExact(Memory.floats(model.parameters()))];
-            MemorySegment staging = MemorySegment.ofArray(staged);
-            for (Parameter p : model.parameterLayout()) {
-                reader.readFloats(byName.get(p.name()), staging, (long) p.offset() * Float.BYTES);
+            MemorySegment staging = MemorySegment.ofArray(stagingArray(model));
+            for (Slot slot : slots(model)) {
+                reader.readFloats(byName.get(slot.tensor().name()), staging, slot.staging() * Float.BYTES);
             }
             commit(model, staging);
             return header.metadata();
@@ -119,9 +145,10 @@ public final class Weights {
             found.add(new Found(t.name(), DType.F32, t.shape().stream().map(Integer::longValue).toList()));
         }
         check(model, found, null);
-        MemorySegment staging = MemorySegment.ofArray(new float[Math.toIntExact(Memory.floats(model.parameters()))]);
-        for (Parameter p : model.parameterLayout()) {
-            MemorySegment.copy(byName.get(p.name()).data(), 0, staging, (long) p.offset() * Float.BYTES,
+        MemorySegment staging = MemorySegment.ofArray(stagingArray(model));
+        for (Slot slot : slots(model)) {
+            Parameter p = slot.tensor();
+            MemorySegment.copy(byName.get(p.name()).data(), 0, staging, slot.staging() * Float.BYTES,
                     (long) p.size() * Float.BYTES);
         }
         commit(model, staging);
@@ -131,11 +158,12 @@ public final class Weights {
     private record Found(String name, DType dtype, List<Long> shape) {
     }
 
-    /** Copies each parameter from {@code staging}, laid out as the model's parameters. */
+    /** Copies each parameter and state tensor from {@code staging}, laid out as {@link #slots} says. */
     private static void commit(Model model, MemorySegment staging) {
-        for (Parameter p : model.parameterLayout()) {
-            long at = (long) p.offset() * Float.BYTES;
-            MemorySegment.copy(staging, at, model.parameters(), at, (long) p.size() * Float.BYTES);
+        for (Slot slot : slots(model)) {
+            Parameter p = slot.tensor();
+            MemorySegment.copy(staging, slot.staging() * Float.BYTES, slot.memory(), (long) p.offset() * Float.BYTES,
+                    (long) p.size() * Float.BYTES);
         }
     }
 
@@ -149,7 +177,8 @@ public final class Weights {
         Map<String, Found> byName = new LinkedHashMap<>();
         found.forEach(f -> byName.put(f.name(), f));
         List<String> problems = new ArrayList<>();
-        for (Parameter p : model.parameterLayout()) {
+        for (Slot slot : slots(model)) {
+            Parameter p = slot.tensor();
             List<Long> expected = p.shape().stream().map(Integer::longValue).toList();
             Found f = byName.remove(p.name());
             if (f == null) {

@@ -52,6 +52,8 @@ public final class EarlyStopping implements Callback {
     private int wait;
     private int stoppedEpoch;
     private float[] bestWeights;
+    /** The state (batch norm's running statistics) that goes with {@link #bestWeights}. */
+    private float[] bestState;
 
     /** Early stopping on {@code val_loss}. */
     public EarlyStopping() {
@@ -149,6 +151,7 @@ public final class EarlyStopping implements Callback {
         stoppedEpoch = 0;
         long count = Memory.floats(context.model().parameters());
         bestWeights = restoreBestWeights ? new float[Math.toIntExact(count)] : null;
+        bestState = restoreBestWeights ? new float[Math.toIntExact(Memory.floats(context.model().state()))] : null;
     }
 
     /**
@@ -171,6 +174,8 @@ public final class EarlyStopping implements Callback {
             if (bestWeights != null) {
                 MemorySegment parameters = context.model().parameters();
                 Memory.copy(parameters, 0, bestWeights, 0, bestWeights.length);
+                // batch norm's running statistics belong to the weights they were gathered with
+                Memory.copy(context.model().state(), 0, bestState, 0, bestState.length);
             }
             return;
         }
@@ -190,6 +195,7 @@ public final class EarlyStopping implements Callback {
         if (bestWeights != null && bestEpoch > 0) {
             Model model = context.model();
             Memory.copy(bestWeights, 0, model.parameters(), 0, bestWeights.length);
+            Memory.copy(bestState, 0, model.state(), 0, bestState.length);
         }
     }
 
