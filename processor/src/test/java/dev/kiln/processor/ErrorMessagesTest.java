@@ -60,9 +60,101 @@ class ErrorMessagesTest {
                 class Net {
                     @Dense(1) Layer out;
                 }
-                """, "[Kiln/InputRank] network Net has input shape [1, 28, 28] of rank 3, but Dense layers take a flat input; "
-                        + "declare the number of features instead, e.g. input = 784",
-                "input = {1, 28, 28}");
+                """, "[Kiln/NeedsFlat] Net.out: Dense takes a flat input, but its input is the image 1x28x28; flatten "
+                        + "it first, e.g. a field `@Flatten Layer flat;` before it, or .flatten()",
+                "@Dense(1) Layer out");
+    }
+
+    @Test
+    void anInputOfRankFourIsNotAShape() {
+        expectError("""
+                @Network(input = {2, 1, 28, 28})
+                class Net {
+                    @Dense(1) Layer out;
+                }
+                """, "[Kiln/InputRank] network Net has input shape [2, 1, 28, 28] of rank 4", "input = {2, 1, 28, 28}");
+    }
+
+    @Test
+    void windowsThatDoNotFitPointAtTheStride() {
+        expectError("""
+                @Network(input = {1, 28, 28})
+                class Net {
+                    @Conv2d(filters = 6, kernel = 5,
+                            stride = 2) Layer conv;
+                    @Flatten Layer flat;
+                    @Dense(1) Layer out;
+                }
+                """, "[Kiln/WindowShape] Net.conv: Conv2d over 28 rows: (28 - 5 + 2 x 0) / 2 + 1 = 12.5, not a whole "
+                        + "number; use stride 1 (gives 24), or Conv2d.SAME padding (gives 14)",
+                "stride = 2) Layer conv");
+    }
+
+    @Test
+    void aKernelTooLargePointsAtTheKernel() {
+        expectError("""
+                @Network(input = {1, 4, 4})
+                class Net {
+                    @MaxPool2d(value = 5,
+                               stride = 1) Layer pool;
+                }
+                """, "[Kiln/WindowShape] Net.pool: MaxPool2d over 4 rows: (4 - 5 + 2 x 0) / 1 + 1 = 0, so no window fits",
+                "@MaxPool2d(value = 5");
+    }
+
+    @Test
+    void aWindowTakesOneOrTwoValues() {
+        expectError("""
+                @Network(input = {1, 8, 8})
+                class Net {
+                    @Conv2d(filters = 2, kernel = {3, 3, 3}) Layer conv;
+                }
+                """, "[Kiln/WindowValues] Net.conv: @Conv2d kernel takes one value, or two for {down, across}, but got 3",
+                "kernel = {3, 3, 3}");
+    }
+
+    @Test
+    void twoMainLayersOnOneFieldConflict() {
+        expectError("""
+                @Network(input = {1, 8, 8})
+                class Net {
+                    @Conv2d(filters = 2, kernel = 3) @MaxPool2d(2) Layer conv;
+                }
+                """, "[Kiln/ConflictingAnnotations] field Net.conv has both @Conv2d and @MaxPool2d", "Layer conv");
+    }
+
+    @Test
+    void batchNormNeedsAFieldOfItsOwn() {
+        expectError("""
+                @Network(input = {1, 8, 8})
+                class Net {
+                    @Conv2d(filters = 2, kernel = 3) @BatchNorm Layer conv;
+                }
+                """, "[Kiln/ParameterField] Net.conv: batch norm learns parameters named conv.weight and conv.bias",
+                "@BatchNorm Layer conv");
+    }
+
+    @Test
+    void aRecurrentLayerNeedsASequence() {
+        expectError("""
+                @Network(input = 40, loss = Loss.MSE)
+                class Net {
+                    @Lstm(16) Layer lstm;
+                }
+                """, "[Kiln/NeedsSequence] Net.lstm: LSTM works on sequences [steps, features], but its input is 40 "
+                        + "features", "@Lstm(16)");
+    }
+
+    @Test
+    void oneHotMustComeFirst() {
+        expectError("""
+                @Network(input = {8, 3})
+                class Net {
+                    @Gru(4) Layer gru;
+                    @OneHot(5) Layer ids;
+                }
+                """, "[Kiln/IdsFirst] Net.ids: OneHot reads the network's input as ids, so it must be the first layer, "
+                        + "but it is layer 2 of 2; move it to the start", "@OneHot(5)");
     }
 
     @Test

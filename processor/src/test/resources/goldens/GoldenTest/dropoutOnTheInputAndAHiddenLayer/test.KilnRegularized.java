@@ -28,7 +28,7 @@ import javax.annotation.processing.Generated;
  *
  * <p>Layers: Dropout(4, p=0.2), Dense(4 -> 8), ReLU(8), Dropout(8, p=0.5), Dense(8 -> 3); loss: SOFTMAX_CROSS_ENTROPY; at most 16 samples per batch.
  * A new instance has all parameters zero: call {@link #initialize(long)} or load weights.
- * It starts in inference mode, where dropout passes values through; {@link #setTraining setTraining(true)} makes it drop, as training needs.
+ * It starts in inference mode, where dropout passes values through; {@link #setTraining setTraining(true)} switches to training mode, as training needs.
  */
 @Generated("dev.kiln.processor.KilnProcessor")
 public final class KilnRegularized implements Model {

@@ -19,7 +19,7 @@ final class MemberWriter {
 
     // public NetworkSpec spec() { return SPEC; }   public int inputSize() { return INPUT_SIZE; }   ...
     List<MethodSpec> accessors() {
-        return List.of(
+        List<MethodSpec> methods = new java.util.ArrayList<>(List.of(
                 NetworkEmitter.method("spec", ClassName.get(NetworkSpec.class)).addStatement("return SPEC").build(),
                 NetworkEmitter.method("inputSize", TypeName.INT).addStatement("return INPUT_SIZE").build(),
                 NetworkEmitter.method("outputSize", TypeName.INT).addStatement("return OUTPUT_SIZE").build(),
@@ -28,7 +28,14 @@ final class MemberWriter {
                         ParameterizedTypeName.get(ClassName.get(List.class), RuntimeTypes.PARAMETER))
                         .addStatement("return LAYOUT").build(),
                 NetworkEmitter.method("parameters", RuntimeTypes.MEMORY_SEGMENT).addStatement("return params").build(),
-                NetworkEmitter.method("gradients", RuntimeTypes.MEMORY_SEGMENT).addStatement("return grads").build());
+                NetworkEmitter.method("gradients", RuntimeTypes.MEMORY_SEGMENT).addStatement("return grads").build()));
+        if (!plan.state().isEmpty()) {
+            methods.add(NetworkEmitter.method("stateLayout",
+                            ParameterizedTypeName.get(ClassName.get(List.class), RuntimeTypes.PARAMETER))
+                    .addStatement("return STATE_LAYOUT").build());
+            methods.add(NetworkEmitter.method("state", RuntimeTypes.MEMORY_SEGMENT).addStatement("return state").build());
+        }
+        return methods;
     }
 
     // public void zeroGradients() { grads.fill((byte) 0); }   ...

@@ -13,7 +13,12 @@ import dev.kiln.processor.model.Buffer;
 import dev.kiln.processor.model.LayerPlan;
 import dev.kiln.processor.model.NetworkPlan;
 import dev.kiln.processor.model.ParameterPlan;
+import dev.kiln.spec.BatchNormSpec;
+import dev.kiln.spec.Conv2dSpec;
 import dev.kiln.spec.PReluSpec;
+import dev.kiln.spec.Pool2dSpec;
+import dev.kiln.spec.RecurrentSpec;
+import dev.kiln.spec.Shapes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -71,6 +76,9 @@ public final class NetworkEmitter {
                 .addMethod(backward())
                 .addMethods(members.gradientControls())
                 .addMethods(modes.modeControls());
+        if (plan.layers().stream().anyMatch(l -> l.recurrent() != null)) {
+            type.addMethod(resetState());
+        }
         for (UnrolledWriter unrolled : passes.unrolled()) {
             type.addMethod(unrolled.forward());
             if (plan.loss() != null) {
@@ -85,14 +93,15 @@ public final class NetworkEmitter {
     }
 
     private CodeBlock classJavadoc() {
-        String layers = plan.layers().stream().map(l -> l.spec().describe(l.inputSize())).collect(Collectors.joining(", "));
+        String layers = plan.layers().stream().map(l -> l.spec().describe(l.inputShape())).collect(Collectors.joining(", "));
         return CodeBlock.builder()
                 .add("The network declared by {@link $L}, compiled by Kiln.\n", declaredBy)
                 .add("\n<p>Layers: $L; loss: $L; at most $L samples per batch.\n", layers, plan.spec().describeLoss(),
                         plan.spec().maxBatch())
                 .add("A new instance has all parameters zero: call {@link #initialize(long)} or load weights.\n")
-                .add(modes.hasDropout() ? "It starts in inference mode, where dropout passes values through; "
-                        + "{@link #setTraining setTraining(true)} makes it drop, as training needs.\n" : "")
+                .add(modes.hasDropout() || hasBatchNorm() ? "It starts in inference mode, where "
+                        + (modes.hasDropout() ? "dropout passes values through" : "batch norm uses its running statistics")
+                        + "; {@link #setTraining setTraining(true)} switches to training mode, as training needs.\n" : "")
                 .build();
     }
 
@@ -119,19 +128,124 @@ public final class NetworkEmitter {
                     .initializer("$L", p.offset())
                     .build());
         }
+        fields.add(layout("LAYOUT", plan.parameters(), null));
+        if (!plan.state().isEmpty()) {
+            fields.add(FieldSpec.builder(TypeName.INT, "STATE_COUNT", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .addJavadoc("Floats of state: batch norm's running statistics.\n")
+                    .initializer("$L", plan.stateCount())
+                    .build());
+            for (ParameterPlan p : plan.state()) {
+                fields.add(FieldSpec.builder(TypeName.INT, p.constant(), Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("Offset of $L in {@code state}, shape $L.\n", p.name(), p.shape())
+                        .initializer("$L", p.offset())
+                        .build());
+            }
+            fields.add(layout("STATE_LAYOUT", plan.state(), "Where each state tensor sits in {@code state}.\n"));
+        }
+        fields.addAll(geometries());
+        return fields;
+    }
+
+    private static FieldSpec layout(String name, List<ParameterPlan> tensors, String doc) {
         CodeBlock.Builder layout = CodeBlock.builder().add("$T.of(", List.class);
-        for (int i = 0; i < plan.parameters().size(); i++) {
-            ParameterPlan p = plan.parameters().get(i);
+        for (int i = 0; i < tensors.size(); i++) {
+            ParameterPlan p = tensors.get(i);
             layout.add(i == 0 ? "\n$>$>" : ",\n")
                     .add("new $T($S, $N, $T.of($L))", RuntimeTypes.PARAMETER, p.name(), p.constant(), List.class,
                             p.shape().stream().map(String::valueOf).collect(Collectors.joining(", ")));
         }
-        layout.add(plan.parameters().isEmpty() ? ")" : "$<$<)");
-        fields.add(FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(List.class), RuntimeTypes.PARAMETER), "LAYOUT",
-                        Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .initializer(layout.build())
-                .build());
+        layout.add(tensors.isEmpty() ? ")" : "$<$<)");
+        FieldSpec.Builder field = FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(List.class),
+                        RuntimeTypes.PARAMETER), name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .initializer(layout.build());
+        if (doc != null) {
+            field.addJavadoc(doc);
+        }
+        return field.build();
+    }
+
+    // private static final Conv2dGeometry CONV1_GEOMETRY = new Conv2dGeometry(1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 28, 28);
+    // private static final long CONV1_WORKSPACE = ConvOps.workspaceFloats(CONV1_GEOMETRY, MAX_BATCH);
+    // private static final long WORKSPACE_SIZE = CONV1_WORKSPACE + ...;
+    private List<FieldSpec> geometries() {
+        List<FieldSpec> fields = new ArrayList<>();
+        for (LayerPlan layer : plan.layers()) {
+            if (layer.geometry() == null) {
+                continue;
+            }
+            List<Integer> in = layer.inputShape();
+            List<Integer> out = layer.outputShape();
+            CodeBlock init;
+            if (layer.spec() instanceof Conv2dSpec c) {
+                init = CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", RuntimeTypes.CONV_GEOMETRY,
+                        in.get(0), in.get(1), in.get(2), out.get(0), c.kernelHeight(), c.kernelWidth(), c.strideHeight(),
+                        c.strideWidth(), Shapes.extent(in.get(1), c.kernelHeight(), c.strideHeight(), c.padHeight()).before(),
+                        Shapes.extent(in.get(2), c.kernelWidth(), c.strideWidth(), c.padWidth()).before(), out.get(1),
+                        out.get(2));
+            } else {
+                Pool2dSpec p = (Pool2dSpec) layer.spec();
+                init = CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", RuntimeTypes.POOL_GEOMETRY,
+                        in.get(0), in.get(1), in.get(2), p.kernelHeight(), p.kernelWidth(), p.strideHeight(),
+                        p.strideWidth(), Shapes.extent(in.get(1), p.kernelHeight(), p.strideHeight(), p.padHeight()).before(),
+                        Shapes.extent(in.get(2), p.kernelWidth(), p.strideWidth(), p.padWidth()).before(), out.get(1),
+                        out.get(2));
+            }
+            fields.add(FieldSpec.builder(layer.spec() instanceof Conv2dSpec ? RuntimeTypes.CONV_GEOMETRY
+                            : RuntimeTypes.POOL_GEOMETRY, layer.geometry(), Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .addJavadoc("Layer $L's shapes: $L.\n", layer.number(), layer.spec().describe(in))
+                    .initializer(init)
+                    .build());
+        }
+        CodeBlock.Builder total = CodeBlock.builder();
+        for (LayerPlan layer : plan.workspaceLayers()) {
+            fields.add(FieldSpec.builder(TypeName.LONG, workspaceConstant(layer), Modifier.PRIVATE, Modifier.STATIC,
+                            Modifier.FINAL)
+                    .addJavadoc("Floats of scratch memory layer $L's kernels ask for.\n", layer.number())
+                    .initializer(layer.recurrent() != null
+                            ? CodeBlock.of("$T.workspaceFloats($T.Cell.$L, MAX_BATCH, $L, $L)", RuntimeTypes.RECURRENT_OPS,
+                                    RuntimeTypes.RECURRENT_OPS, ((RecurrentSpec) layer.spec()).cell().name(),
+                                    layer.recurrent().steps(), ((RecurrentSpec) layer.spec()).units())
+                            : CodeBlock.of("$T.workspaceFloats($N, MAX_BATCH)", RuntimeTypes.CONV_OPS, layer.geometry()))
+                    .build());
+            total.add(total.isEmpty() ? "$N" : " + $N", workspaceConstant(layer));
+        }
+        if (!total.isEmpty()) {
+            fields.add(FieldSpec.builder(TypeName.LONG, "WORKSPACE_SIZE", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .addJavadoc("Floats of the workspaces, after the buffers in the allocation.\n")
+                    .initializer(total.build())
+                    .build());
+        }
         return fields;
+    }
+
+    /** {@code CONV1_WORKSPACE} for the layer whose slice is {@code conv1Work}. */
+    static String workspaceConstant(LayerPlan layer) {
+        String name = layer.workspace().substring(0, layer.workspace().length() - "Work".length());
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isUpperCase(c) && i > 0) {
+                s.append('_');
+            }
+            s.append(Character.toUpperCase(c));
+        }
+        return s + "_WORKSPACE";
+    }
+
+    // public void resetState() { Memory.clear(state2, 0, MAX_BATCH * 128 * 2); }
+    private MethodSpec resetState() {
+        MethodSpec.Builder m = method("resetState", TypeName.VOID);
+        for (LayerPlan layer : plan.layers()) {
+            if (layer.recurrent() != null) {
+                m.addStatement("$T.clear($N, 0, $L)", RuntimeTypes.MEMORY, layer.recurrent().state().name(),
+                        layer.recurrent().state().size());
+            }
+        }
+        return m.build();
+    }
+
+    private boolean hasBatchNorm() {
+        return !plan.state().isEmpty();
     }
 
     private static FieldSpec intConstant(String name, int value, String doc) {
@@ -149,7 +263,8 @@ public final class NetworkEmitter {
                 .initializer("$T.get()", RuntimeTypes.BLASES).build());
         fields.add(FieldSpec.builder(RuntimeTypes.MEMORY_SEGMENT, "memory", Modifier.PRIVATE, Modifier.FINAL)
                 .addJavadoc("Everything the network holds, in one off-heap allocation; the slices below.\n")
-                .initializer("$T.allocate(MEMORY_SIZE)", RuntimeTypes.MEMORY)
+                .initializer(plan.workspaceLayers().isEmpty() ? "$T.allocate(MEMORY_SIZE)"
+                        : "$T.allocate(MEMORY_SIZE + WORKSPACE_SIZE)", RuntimeTypes.MEMORY)
                 .build());
         for (Buffer b : plan.buffers()) {
             fields.add(FieldSpec.builder(RuntimeTypes.MEMORY_SEGMENT, b.name(), Modifier.PRIVATE, Modifier.FINAL)
@@ -157,12 +272,21 @@ public final class NetworkEmitter {
                     .initializer("$T.slice(memory, $LL, $L)", RuntimeTypes.MEMORY, b.offset(), b.size())
                     .build());
         }
+        CodeBlock at = CodeBlock.of("MEMORY_SIZE");
+        for (LayerPlan layer : plan.workspaceLayers()) {
+            fields.add(FieldSpec.builder(RuntimeTypes.MEMORY_SEGMENT, layer.workspace(), Modifier.PRIVATE, Modifier.FINAL)
+                    .addJavadoc("Layer $L's workspace, which its kernels own.\n", layer.number())
+                    .initializer("$T.slice(memory, $L, $N)", RuntimeTypes.MEMORY, at, workspaceConstant(layer))
+                    .build());
+            at = CodeBlock.of("$L + $N", at, workspaceConstant(layer));
+        }
         for (LayerPlan layer : plan.layers()) {
             if (layer.tensors() == null) {
                 continue;
             }
             String tensors = layer.weight().name().substring(0, layer.weight().name().lastIndexOf('.'));
             String what = layer.spec() instanceof PReluSpec ? "the slopes " + layer.weight().name()
+                    : layer.spec() instanceof BatchNormSpec ? "the scale " + layer.weight().name() + " then the shift"
                     : layer.bias() == null ? tensors + " weight" : tensors + " weight then bias";
             fields.add(FieldSpec.builder(RuntimeTypes.MEMORY_SEGMENT, layer.tensors() + "Params", Modifier.PRIVATE,
                             Modifier.FINAL)
@@ -194,6 +318,11 @@ public final class NetworkEmitter {
                 .addJavadoc("Whether {@link #loss} ran after the last forward pass.\n").build());
         fields.add(FieldSpec.builder(TypeName.BOOLEAN, "inputGradientEnabled", Modifier.PRIVATE).build());
         fields.addAll(modes.fields());
+        if (hasBatchNorm()) {
+            fields.add(FieldSpec.builder(TypeName.BOOLEAN, "batchStatistics", Modifier.PRIVATE)
+                    .addJavadoc("Whether the last forward pass ran in training mode, normalizing with the batch's "
+                            + "statistics, so backward goes through them.\n").build());
+        }
         return fields;
     }
 
@@ -216,6 +345,7 @@ public final class NetworkEmitter {
                 .addStatement("this.batch = batch")
                 .addStatement("this.lossReady = false")
                 .addCode(modes.startForward())
+                .addCode(hasBatchNorm() ? CodeBlock.of("batchStatistics = training;\n") : CodeBlock.of(""))
                 .addCode(passes.forward())
                 .addStatement("$T.copy($N, 0, output, 0, batch * OUTPUT_SIZE)", RuntimeTypes.MEMORY,
                         plan.layers().getLast().output().name())

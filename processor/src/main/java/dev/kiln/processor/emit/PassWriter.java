@@ -5,8 +5,15 @@ import dev.kiln.processor.model.LayerPlan;
 import dev.kiln.processor.model.LossPlan;
 import dev.kiln.processor.model.NetworkPlan;
 import dev.kiln.spec.ActivationSpec;
+import dev.kiln.spec.BatchNormSpec;
+import dev.kiln.spec.Conv2dSpec;
+import dev.kiln.spec.FlattenSpec;
+import dev.kiln.spec.Pool2dSpec;
 import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.DropoutSpec;
+import dev.kiln.spec.EmbeddingSpec;
+import dev.kiln.spec.OneHotSpec;
+import dev.kiln.spec.RecurrentSpec;
 import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.Loss;
@@ -46,12 +53,43 @@ final class PassWriter {
                         layer.weight().constant(), layer.weight().size(), (float) PReluSpec.INITIAL_SLOPE);
                 continue;
             }
+            if (layer.spec() instanceof BatchNormSpec) {
+                code.add("// $L: scale ones, shift zeros; running mean zeros, running variance ones\n", layer.title());
+                code.addStatement("$T.constant(params, $N, $L, 1f)", RuntimeTypes.INITIALIZERS, layer.weight().constant(),
+                        layer.weight().size());
+                code.addStatement("$T.zeros(params, $N, $L)", RuntimeTypes.INITIALIZERS, layer.bias().constant(),
+                        layer.bias().size());
+                code.addStatement("$T.zeros(state, $N, $L)", RuntimeTypes.INITIALIZERS, layer.runningMean().constant(),
+                        layer.runningMean().size());
+                code.addStatement("$T.constant(state, $N, $L, 1f)", RuntimeTypes.INITIALIZERS,
+                        layer.runningVar().constant(), layer.runningVar().size());
+                continue;
+            }
+            if (layer.spec() instanceof RecurrentSpec || layer.spec() instanceof EmbeddingSpec) {
+                code.add(SequenceWriter.initialize(layer));
+                continue;
+            }
+            if (layer.spec() instanceof Conv2dSpec conv) {
+                Init init = plan.spec().initOf(layer.number() - 1);
+                int area = conv.kernelHeight() * conv.kernelWidth();
+                String how = init == conv.init() ? "weights " + init : "weights " + init + " (AUTO)";
+                code.add("// $L: $L, fan in $L x $L, fan out $L x $L$L\n", layer.title(), how, layer.inputShape().getFirst(),
+                        area, conv.filters(), area, conv.bias() ? ", bias zeros" : "");
+                code.addStatement("$T.fill(params, $N, $L, $T.$L, $L, $L, $L, rng)", RuntimeTypes.INITIALIZERS,
+                        layer.weight().constant(), layer.weight().size(), Init.class, init.name(), conv.scale(),
+                        layer.inputShape().getFirst() * area, conv.filters() * area);
+                if (layer.bias() != null) {
+                    code.addStatement("$T.zeros(params, $N, $L)", RuntimeTypes.INITIALIZERS, layer.bias().constant(),
+                            layer.bias().size());
+                }
+                continue;
+            }
             DenseSpec dense = (DenseSpec) layer.spec();
             Init init = plan.spec().initOf(layer.number() - 1);
             code.add("// $L: $L\n", layer.title(), describe(dense, init));
             code.addStatement("$T.fill(params, $N, $L, $T.$L, $L, $L, $L, rng)", RuntimeTypes.INITIALIZERS,
                     layer.weight().constant(), layer.weight().size(), Init.class, init.name(), dense.scale(),
-                    layer.inputSize(), layer.outputSize());
+                    layer.weight().shape().get(1), layer.weight().shape().get(0));
             if (layer.bias() != null) {
                 code.addStatement("$T.zeros(params, $N, $L)", RuntimeTypes.INITIALIZERS, layer.bias().constant(),
                         layer.bias().size());
@@ -75,6 +113,10 @@ final class PassWriter {
             LayerPlan next = i + 1 < layers.size() && layers.get(i + 1).fused() ? layers.get(i + 1) : null;
             switch (layer.spec()) {
                 case DenseSpec dense -> {
+                    if (layer.steps() > 1) {
+                        code.add(stepwiseDenseForward(layer));
+                        continue;
+                    }
                     code.add("// $L$L; $L\n", layer.title(), next == null ? "" : ", and " + fusedTitle(next),
                             tierComment(layer));
                     code.add(DenseWriter.forward(layer, next));
@@ -86,7 +128,7 @@ final class PassWriter {
                     code.add("// $L\n", layer.title());
                     code.addStatement("$T.$L($N, 0, $N, 0, $L)", RuntimeTypes.ACTIVATIONS,
                             kernel(activation) + "Forward", layer.input().name(), layer.output().name(),
-                            extent(activation, layer.outputSize()));
+                            extent(activation, layer));
                 }
                 case PReluSpec prelu -> code.add("// $L; x where positive, else x times its feature's slope in $L\n",
                                 layer.title(), layer.weight().name())
@@ -97,9 +139,96 @@ final class PassWriter {
                         .addStatement("$T.maxoutForward($N, 0, $N, 0, batch * $L, $L)", RuntimeTypes.ACTIVATIONS,
                                 layer.input().name(), layer.output().name(), layer.outputSize(), maxout.pieces());
                 case DropoutSpec dropout -> code.add(DropoutWriter.forward(layer));
+                case Conv2dSpec conv -> code.add("// $L\n", layer.title())
+                        .addStatement("$T.forward(blas, $N, $N, 0, $NParams, 0, $L, $N, 0, $N, 0, batch)",
+                                RuntimeTypes.CONV_OPS, layer.geometry(), layer.input().name(), layer.tensors(),
+                                layer.bias() == null ? CodeBlock.of("$T.NO_BIAS", RuntimeTypes.DENSE_OPS)
+                                        : CodeBlock.of("$L", layer.biasWithinLayer()),
+                                layer.output().name(), layer.workspace());
+                case Pool2dSpec pool -> code.add("// $L\n", layer.title())
+                        .addStatement("$T.$L($N, $N, 0, $N, 0, batch)", RuntimeTypes.POOL_OPS,
+                                pool.kind() == Pool2dSpec.Kind.MAX ? "maxForward" : "avgForward", layer.geometry(),
+                                layer.input().name(), layer.output().name());
+                case FlattenSpec flatten -> code.add("// $L: the values stay where they are, in $N\n", layer.title(),
+                        layer.output().name());
+                case BatchNormSpec norm -> code.add(batchNormForward(layer, norm));
+                case OneHotSpec oneHot -> code.add(SequenceWriter.oneHotForward(layer, oneHot));
+                case EmbeddingSpec embedding -> code.add(SequenceWriter.embeddingForward(layer, embedding));
+                case RecurrentSpec recurrent -> code.add(SequenceWriter.recurrentForward(layer, recurrent));
             }
         }
         return code.build();
+    }
+
+    // layer 3: Dense(64x128 -> 64x114), from Net.out; on each of the 64 steps: one product over batch x 64 rows
+    private static CodeBlock stepwiseDenseForward(LayerPlan layer) {
+        int in = layer.inputShape().getLast();
+        int out = layer.outputShape().getLast();
+        return CodeBlock.builder()
+                .add("// $L; on every one of the $L steps: (batch x $L, $L) x ($L, $L)^T -> (batch x $L, $L)\n",
+                        layer.title(), layer.steps(), layer.steps(), in, out, in, layer.steps(), out)
+                .addStatement("$T.forward(blas, $N, 0, $NParams, 0, $L, $N, 0, $L, $L, $L)", RuntimeTypes.DENSE_OPS,
+                        layer.input().name(), layer.tensors(), layer.bias() == null ? CodeBlock.of("$T.NO_BIAS",
+                                RuntimeTypes.DENSE_OPS) : CodeBlock.of("$L", layer.biasWithinLayer()),
+                        layer.output().name(), layer.rows(), in, out)
+                .build();
+    }
+
+    private static CodeBlock stepwiseDenseBackward(LayerPlan layer) {
+        int in = layer.inputShape().getLast();
+        int out = layer.outputShape().getLast();
+        String dx = layer.inputGradient() == null ? "null" : layer.first() ? "inputGradientEnabled ? dx : null"
+                : layer.inputGradient().name();
+        return CodeBlock.builder()
+                .add("// $L; over batch x $L rows\n", layer.title(), layer.steps())
+                .addStatement("$T.backward(blas, $N, 0, $NParams, 0, $N, 0, $NGrads, 0, $L, $L, 0, $L, $L, $L)",
+                        RuntimeTypes.DENSE_OPS, layer.input().name(), layer.tensors(), layer.outputGradient().name(),
+                        layer.tensors(), layer.bias() == null ? CodeBlock.of("$T.NO_BIAS", RuntimeTypes.DENSE_OPS)
+                                : CodeBlock.of("$L", layer.biasWithinLayer()), dx, layer.rows(), in, out)
+                .build();
+    }
+
+    // layer 2: BatchNorm(6x28x28), from Net.norm; training mode: the batch's statistics, which the running ones
+    //     move towards; inference mode: the running statistics
+    private static CodeBlock batchNormForward(LayerPlan layer, BatchNormSpec norm) {
+        String in = layer.input().name();
+        String out = layer.output().name();
+        return CodeBlock.builder()
+                .add("// $L; in training mode with the batch's statistics (the running ones move towards them by $L), "
+                        + "in inference mode with the running ones\n", layer.title(), norm.momentum())
+                .beginControlFlow("if (batchStatistics)")
+                .addStatement("$T.forwardTraining($N, 0, $NParams, 0, $L, $N, 0, state, $N, $N, $N, 0, batch, $L, $L, $Lf, $Lf)",
+                        RuntimeTypes.BATCH_NORM_OPS, in, layer.tensors(), layer.biasWithinLayer(), out,
+                        layer.runningMean().constant(), layer.runningVar().constant(), layer.saved().name(),
+                        layer.channels(), layer.spatial(), (float) norm.momentum(), (float) norm.epsilon())
+                .nextControlFlow("else")
+                .addStatement("$T.forwardInference($N, 0, $NParams, 0, $L, $N, 0, state, $N, $N, batch, $L, $L, $Lf)",
+                        RuntimeTypes.BATCH_NORM_OPS, in, layer.tensors(), layer.biasWithinLayer(), out,
+                        layer.runningMean().constant(), layer.runningVar().constant(), layer.channels(), layer.spatial(),
+                        (float) norm.epsilon())
+                .endControlFlow()
+                .build();
+    }
+
+    // layer 2: BatchNorm(6x28x28), from Net.norm: through the batch's statistics after a training-mode pass
+    private static CodeBlock batchNormBackward(LayerPlan layer, BatchNormSpec norm) {
+        String dx = layer.first() ? "inputGradientEnabled ? dx : null" : layer.inputGradient().name();
+        return CodeBlock.builder()
+                .add("// $L: through the batch's statistics after a training-mode pass, else through the running ones\n",
+                        layer.title())
+                .beginControlFlow("if (batchStatistics)")
+                .addStatement("$T.backwardTraining($N, 0, $NParams, 0, $N, 0, $NGrads, 0, $L, $L, 0, $N, 0, batch, $L, $L)",
+                        RuntimeTypes.BATCH_NORM_OPS, layer.input().name(), layer.tensors(), layer.outputGradient().name(),
+                        layer.tensors(), layer.biasWithinLayer(), dx, layer.saved().name(), layer.channels(),
+                        layer.spatial())
+                .nextControlFlow("else")
+                .addStatement("$T.backwardInference($N, 0, $NParams, 0, $L, $N, 0, $NGrads, 0, $L, $L, 0, state, $N, $N, "
+                                + "batch, $L, $L, $Lf)", RuntimeTypes.BATCH_NORM_OPS, layer.input().name(), layer.tensors(),
+                        layer.biasWithinLayer(), layer.outputGradient().name(), layer.tensors(), layer.biasWithinLayer(),
+                        dx, layer.runningMean().constant(), layer.runningVar().constant(), layer.channels(),
+                        layer.spatial(), (float) norm.epsilon())
+                .endControlFlow()
+                .build();
     }
 
     /**
@@ -163,8 +292,12 @@ final class PassWriter {
                 return code.addStatement("float loss = $T.contrastive($N, 0, $N, 0, $N, 0, batch, $L, $L)",
                         RuntimeTypes.LOSSES, on, t, d, loss.width(), spec.margin()).build();
             }
-            return code.addStatement("float loss = $T.$L($N, 0, $N, 0, $N, 0, batch, $L)", RuntimeTypes.LOSSES,
-                    kernel(loss.loss()), on, t, d, loss.width()).build();
+            if (loss.steps() > 1) {
+                code.add("// each of the $L steps of a sample is a row: the loss is the mean over the batch's steps\n",
+                        loss.steps());
+            }
+            return code.addStatement("float loss = $T.$L($N, 0, $N, 0, $N, 0, $L, $L)", RuntimeTypes.LOSSES,
+                    kernel(loss.loss()), on, t, d, loss.rows(), loss.width()).build();
         }
         code.add("// the weighted sum of $L heads' losses, each on its slice of the $L outputs and targets of a row\n",
                 spec.heads().size(), loss.width());
@@ -209,6 +342,10 @@ final class PassWriter {
             int i = layer.number() - 1;
             switch (layer.spec()) {
                 case DenseSpec dense -> {
+                    if (layer.steps() > 1) {
+                        code.add(stepwiseDenseBackward(layer));
+                        continue;
+                    }
                     LayerPlan next = i + 1 < layers.size() && layers.get(i + 1).fused() ? layers.get(i + 1) : null;
                     // a fused activation that the loss absorbs has no backward: the loss wrote dz already
                     LayerPlan derivative = next != null && next.outputGradient() != null ? next : null;
@@ -224,7 +361,7 @@ final class PassWriter {
                     CodeBlock call = CodeBlock.of("$T.$L($N, 0, $N, 0, $N, 0, $N, 0, $L)", RuntimeTypes.ACTIVATIONS,
                             kernel(activation) + "Backward", layer.input().name(), layer.output().name(),
                             layer.outputGradient().name(), layer.inputGradient().name(),
-                            extent(activation, layer.outputSize()));
+                            extent(activation, layer));
                     if (first) {
                         code.beginControlFlow("if (inputGradientEnabled)").addStatement(call).endControlFlow();
                     } else {
@@ -253,6 +390,36 @@ final class PassWriter {
                     }
                 }
                 case DropoutSpec dropout -> code.add(DropoutWriter.backward(layer));
+                case Conv2dSpec conv -> code.add("// $L$L\n", layer.title(), layer.first() ? "; dx only when enabled" : "")
+                        .addStatement("$T.backward(blas, $N, $N, 0, $NParams, 0, $N, 0, $NGrads, 0, $L, $L, 0, $N, 0, batch)",
+                                RuntimeTypes.CONV_OPS, layer.geometry(), layer.input().name(), layer.tensors(),
+                                layer.outputGradient().name(), layer.tensors(),
+                                layer.bias() == null ? CodeBlock.of("$T.NO_BIAS", RuntimeTypes.DENSE_OPS)
+                                        : CodeBlock.of("$L", layer.biasWithinLayer()),
+                                layer.first() ? "inputGradientEnabled ? dx : null" : layer.inputGradient().name(),
+                                layer.workspace());
+                case Pool2dSpec pool -> {
+                    code.add("// $L: $L\n", layer.title(), pool.kind() == Pool2dSpec.Kind.MAX
+                            ? "each output's gradient to the input that was its window's largest"
+                            : "each output's gradient spread evenly over its window");
+                    CodeBlock call = pool.kind() == Pool2dSpec.Kind.MAX
+                            ? CodeBlock.of("$T.maxBackward($N, $N, 0, $N, 0, $N, 0, $N, 0, batch)", RuntimeTypes.POOL_OPS,
+                                    layer.geometry(), layer.input().name(), layer.output().name(),
+                                    layer.outputGradient().name(), layer.inputGradient().name())
+                            : CodeBlock.of("$T.avgBackward($N, $N, 0, $N, 0, batch)", RuntimeTypes.POOL_OPS,
+                                    layer.geometry(), layer.outputGradient().name(), layer.inputGradient().name());
+                    if (layer.first()) {
+                        code.beginControlFlow("if (inputGradientEnabled)").addStatement(call).endControlFlow();
+                    } else {
+                        code.addStatement(call);
+                    }
+                }
+                case FlattenSpec flatten -> code.add("// $L: the gradient stays where it is, in $N\n", layer.title(),
+                        layer.outputGradient().name());
+                case BatchNormSpec norm -> code.add(batchNormBackward(layer, norm));
+                case OneHotSpec oneHot -> code.add("// $L: ids have no gradient\n", layer.title());
+                case EmbeddingSpec embedding -> code.add(SequenceWriter.embeddingBackward(layer, embedding));
+                case RecurrentSpec recurrent -> code.add(SequenceWriter.recurrentBackward(layer, recurrent));
             }
         }
         return code.build();
@@ -263,9 +430,10 @@ final class PassWriter {
     }
 
     /** The trailing arguments: element count (and alpha), or for softmax rows and width. */
-    private static String extent(ActivationSpec activation, int width) {
+    private static String extent(ActivationSpec activation, LayerPlan layer) {
+        int width = layer.outputSize();
         return switch (activation.function()) {
-            case SOFTMAX -> "batch, " + width;
+            case SOFTMAX -> layer.rows() + ", " + width / layer.steps();
             case LEAKY_RELU, ELU -> "batch * " + width + ", " + (float) activation.alpha() + "f";
             default -> "batch * " + width;
         };

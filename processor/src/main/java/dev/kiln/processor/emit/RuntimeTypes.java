@@ -21,6 +21,13 @@ final class RuntimeTypes {
     static final ClassName DENSE_OPS = ClassName.get(RUNTIME + ".ops", "DenseOps");
     static final ClassName DROPOUT_OPS = ClassName.get(RUNTIME + ".ops", "DropoutOps");
     static final ClassName ACTIVATIONS = ClassName.get(RUNTIME + ".ops", "Activations");
+    static final ClassName CONV_OPS = ClassName.get(RUNTIME + ".ops", "ConvOps");
+    static final ClassName CONV_GEOMETRY = ClassName.get(RUNTIME + ".ops", "Conv2dGeometry");
+    static final ClassName POOL_OPS = ClassName.get(RUNTIME + ".ops", "PoolOps");
+    static final ClassName POOL_GEOMETRY = ClassName.get(RUNTIME + ".ops", "Pool2dGeometry");
+    static final ClassName BATCH_NORM_OPS = ClassName.get(RUNTIME + ".ops", "BatchNormOps");
+    static final ClassName RECURRENT_OPS = ClassName.get(RUNTIME + ".ops", "RecurrentOps");
+    static final ClassName SEQUENCE_OPS = ClassName.get(RUNTIME + ".ops", "SequenceOps");
     static final ClassName LOSSES = ClassName.get(RUNTIME + ".ops", "Losses");
     static final ClassName INITIALIZERS = ClassName.get(RUNTIME + ".init", "Initializers");
 

@@ -4,7 +4,14 @@ import com.palantir.javapoet.CodeBlock;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.DenseSpec;
+import dev.kiln.spec.BatchNormSpec;
+import dev.kiln.spec.Conv2dSpec;
 import dev.kiln.spec.DropoutSpec;
+import dev.kiln.spec.EmbeddingSpec;
+import dev.kiln.spec.OneHotSpec;
+import dev.kiln.spec.RecurrentSpec;
+import dev.kiln.spec.FlattenSpec;
+import dev.kiln.spec.Pool2dSpec;
 import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.LayerSpec;
@@ -61,6 +68,21 @@ final class SpecLiteral {
             case PReluSpec p -> CodeBlock.of("new $T($S)", PReluSpec.class, p.source());
             case MaxoutSpec m -> CodeBlock.of("new $T($L, $S)", MaxoutSpec.class, m.pieces(), m.source());
             case DropoutSpec d -> CodeBlock.of("new $T($L, $S)", DropoutSpec.class, d.rate(), d.source());
+            case Conv2dSpec c -> CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L, $L, $T.$L, $L, $S)", Conv2dSpec.class,
+                    c.filters(), c.kernelHeight(), c.kernelWidth(), c.strideHeight(), c.strideWidth(), c.padHeight(),
+                    c.padWidth(), c.bias(), Init.class, c.init().name(), c.scale(), c.source());
+            case Pool2dSpec p -> CodeBlock.of("new $T($T.$L, $L, $L, $L, $L, $L, $L, $S)", Pool2dSpec.class,
+                    Pool2dSpec.Kind.class, p.kind().name(), p.kernelHeight(), p.kernelWidth(), p.strideHeight(),
+                    p.strideWidth(), p.padHeight(), p.padWidth(), p.source());
+            case FlattenSpec f -> CodeBlock.of("new $T($S)", FlattenSpec.class, f.source());
+            case BatchNormSpec b -> CodeBlock.of("new $T($L, $L, $S)", BatchNormSpec.class, b.momentum(), b.epsilon(),
+                    b.source());
+            case RecurrentSpec r -> CodeBlock.of("new $T($T.$L, $L, $L, $L, $L, $S)", RecurrentSpec.class,
+                    RecurrentSpec.Cell.class, r.cell().name(), r.units(), r.returnSequences(), r.stateful(),
+                    r.forgetBias(), r.source());
+            case OneHotSpec o -> CodeBlock.of("new $T($L, $S)", OneHotSpec.class, o.vocabulary(), o.source());
+            case EmbeddingSpec e -> CodeBlock.of("new $T($L, $L, $S)", EmbeddingSpec.class, e.vocabulary(),
+                    e.dimension(), e.source());
         };
     }
 }

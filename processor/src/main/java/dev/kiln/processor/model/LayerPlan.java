@@ -1,7 +1,9 @@
 package dev.kiln.processor.model;
 
 import dev.kiln.spec.LayerSpec;
+import dev.kiln.spec.Shapes;
 import dev.kiln.spec.Tier;
+import java.util.List;
 
 /**
  * One layer of the generated class: its shapes, the buffers it reads and writes, its parameters.
@@ -31,6 +33,20 @@ import dev.kiln.spec.Tier;
  *                       network's maxBatch is not larger)
  * @param mask           for a dropout layer, its mask ({@code maxBatch * outputSize} values, 0 for a dropped
  *                       value and {@code 1 / (1 - p)} for a kept one); null for other layers
+ * @param inputShape     the shape of one input sample ({@code [features]} or {@code [channels, height, width]})
+ * @param outputShape    the shape of one output sample
+ * @param geometry       for a convolution or pooling layer, the name of the constant that holds its shapes
+ *                       ({@code CONV1_GEOMETRY}); null for other layers
+ * @param workspace      for a convolution, the name of its workspace slice ({@code conv1Work}), whose size the
+ *                       runtime decides; for batch norm, the buffer of the batch statistics that training-mode
+ *                       passes keep (as a {@link Buffer}, in {@link #saved}); null otherwise
+ * @param saved          for batch norm, the buffer of the batch mean and inverse deviation of the last
+ *                       training-mode pass ({@code 2 * channels} floats); null for other layers
+ * @param runningMean    for batch norm, its running mean in the model's state; null for other layers
+ * @param runningVar     for batch norm, its running variance in the model's state; null for other layers
+ * @param steps          for a Dense layer or softmax on a sequence {@code [steps, features]}, the steps it is
+ *                       applied to (its rows are {@code batch x steps}); 1 otherwise
+ * @param recurrent      for a recurrent layer, its other tensors, state and sequence; null for other layers
  */
 public record LayerPlan(
         int number,
@@ -47,11 +63,38 @@ public record LayerPlan(
         Tier tier,
         boolean fused,
         boolean batchSwitch,
-        Buffer mask) {
+        Buffer mask,
+        List<Integer> inputShape,
+        List<Integer> outputShape,
+        String geometry,
+        String workspace,
+        Buffer saved,
+        ParameterPlan runningMean,
+        ParameterPlan runningVar,
+        int steps,
+        RecurrentPlan recurrent) {
 
-    /** Its parameters' size in floats: the weight and, if any, the bias. */
+    /** Batch norm's channels: an image's channels, or a flat input's features. */
+    public int channels() {
+        return inputShape.size() == 3 ? inputShape.getFirst() : Shapes.size(inputShape);
+    }
+
+    /** Batch norm's values per sample and channel: an image's positions, or 1. */
+    public int spatial() {
+        return inputShape.size() == 3 ? inputShape.get(1) * inputShape.get(2) : 1;
+    }
+
+    /** Its parameters' size in floats: the weight and, if any, the bias (a recurrent layer's four tensors). */
     public int parameterCount() {
+        if (recurrent != null) {
+            return weight.size() + recurrent.weightHh().size() + bias.size() + recurrent.biasHh().size();
+        }
         return weight == null ? 0 : weight.size() + (bias == null ? 0 : bias.size());
+    }
+
+    /** The rows its kernels see: {@code batch}, or {@code batch * steps} for a layer applied on every step. */
+    public String rows() {
+        return steps == 1 ? "batch" : "batch * " + steps;
     }
 
     /** For a layer with {@link #batchSwitch}, the largest batch it computes unrolled. */
@@ -71,6 +114,6 @@ public record LayerPlan(
 
     /** The comment that introduces the layer in generated code, e.g. {@code layer 1: Dense(4 -> 16), from Iris.hidden}. */
     public String title() {
-        return "layer " + number + ": " + spec.describe(inputSize) + ", from " + spec.source();
+        return "layer " + number + ": " + spec.describe(inputShape) + ", from " + spec.source();
     }
 }

@@ -12,6 +12,13 @@ import dev.kiln.spec.Loss;
  * @param gradient where the loss writes its gradient
  * @param width    values per sample of {@code on}
  * @param fused    whether the last layer is absorbed into the loss
+ * @param steps    for an output sequence {@code [steps, features]}, its steps, each a row of the loss (the loss
+ *                 is the mean over the batch's steps); 1 otherwise
  */
-public record LossPlan(Loss loss, Buffer on, Buffer target, Buffer gradient, int width, boolean fused) {
+public record LossPlan(Loss loss, Buffer on, Buffer target, Buffer gradient, int width, boolean fused, int steps) {
+
+    /** The rows the loss reads: {@code batch}, or {@code batch * steps} for a sequence's every step. */
+    public String rows() {
+        return steps == 1 ? "batch" : "batch * " + steps;
+    }
 }

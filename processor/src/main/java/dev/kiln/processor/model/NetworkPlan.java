@@ -19,6 +19,10 @@ import java.util.List;
  *                       layer's mask), the input gradient
  * @param memorySize     the length of the allocation in floats
  * @param loss           how the loss is computed, or null when the network declares none
+ * @param state          the tensors the model updates itself, not by gradients (batch norm's running
+ *                       statistics), in layout order, at offsets in the {@code state} buffer; empty for most
+ *                       networks
+ * @param stateCount     the length of the state buffer
  */
 public record NetworkPlan(
         String packageName,
@@ -30,9 +34,12 @@ public record NetworkPlan(
         int parameterCount,
         List<Buffer> buffers,
         long memorySize,
-        LossPlan loss) {
+        LossPlan loss,
+        List<ParameterPlan> state,
+        int stateCount) {
 
     public NetworkPlan {
+        state = List.copyOf(state);
         layers = List.copyOf(layers);
         parameters = List.copyOf(parameters);
         buffers = List.copyOf(buffers);
@@ -42,6 +49,11 @@ public record NetworkPlan(
     public Buffer buffer(String name) {
         return buffers.stream().filter(b -> b.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no buffer " + name));
+    }
+
+    /** The convolution layers, whose workspaces follow the planned buffers in the allocation. */
+    public List<LayerPlan> workspaceLayers() {
+        return layers.stream().filter(l -> l.workspace() != null).toList();
     }
 
     /** The layers the backward pass runs, in the order it runs them (the loss may absorb the last). */

@@ -270,6 +270,26 @@ public final class ChainParser {
             case "activation" -> args.size() == 1 ? b.activation(a.enumeration(0, 1, Activation.class))
                     : b.activation(a.enumeration(0, 2, Activation.class), a.real(1, 2));
             case "named" -> b.named(a.string(0, 1));
+            case "conv2d" -> args.size() == 2 ? b.conv2d(a.integer(0, 2), a.integer(1, 2))
+                    : b.conv2d(a.integer(0, 3), a.integer(1, 3), a.integer(2, 3));
+            case "maxPool2d" -> args.size() == 1 ? b.maxPool2d(a.integer(0, 1))
+                    : b.maxPool2d(a.integer(0, 2), a.integer(1, 2));
+            case "avgPool2d" -> args.size() == 1 ? b.avgPool2d(a.integer(0, 1))
+                    : b.avgPool2d(a.integer(0, 2), a.integer(1, 2));
+            case "stride" -> args.size() == 1 ? b.stride(a.integer(0, 1)) : b.stride(a.integer(0, 2), a.integer(1, 2));
+            case "padding" -> args.size() == 1 ? b.padding(a.integer(0, 1))
+                    : b.padding(a.integer(0, 2), a.integer(1, 2));
+            case "samePadding" -> a.none(b.samePadding());
+            case "flatten" -> a.none(b.flatten());
+            case "batchNorm" -> args.isEmpty() ? b.batchNorm() : b.batchNorm(a.real(0, 2), a.real(1, 2));
+            case "oneHot" -> b.oneHot(a.integer(0, 1));
+            case "embedding" -> b.embedding(a.integer(0, 2), a.integer(1, 2));
+            case "rnn" -> b.rnn(a.integer(0, 1));
+            case "lstm" -> b.lstm(a.integer(0, 1));
+            case "gru" -> b.gru(a.integer(0, 1));
+            case "lastStepOnly" -> a.none(b.lastStepOnly());
+            case "stateful" -> a.none(b.stateful());
+            case "forgetBias" -> b.forgetBias(a.real(0, 1));
             default -> a.unknown(call.method() + "(...) is not a NetworkBuilder call");
         };
     }
@@ -377,6 +397,7 @@ public final class ChainParser {
             case "activation" -> "Activation.RELU or 0.1";
             case "leakyRelu", "elu" -> "0.1";
             case "dropout" -> "0.5";
+            case "batchNorm" -> "0.1, 1e-5";
             default -> "16, or a constant `static final int HIDDEN = 16;`";
         };
     }

@@ -1,6 +1,16 @@
 package dev.kiln.processor.parse;
 
+import dev.kiln.dsl.AvgPool2d;
+import dev.kiln.dsl.BatchNorm;
+import dev.kiln.dsl.Conv2d;
 import dev.kiln.dsl.Dense;
+import dev.kiln.dsl.Embedding;
+import dev.kiln.dsl.Gru;
+import dev.kiln.dsl.Lstm;
+import dev.kiln.dsl.OneHot;
+import dev.kiln.dsl.Rnn;
+import dev.kiln.dsl.Flatten;
+import dev.kiln.dsl.MaxPool2d;
 import dev.kiln.dsl.Dropout;
 import dev.kiln.dsl.Elu;
 import dev.kiln.dsl.Identity;
@@ -17,8 +27,15 @@ import dev.kiln.processor.validate.Diagnostic;
 import dev.kiln.processor.validate.Location;
 import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
+import dev.kiln.spec.BatchNormSpec;
+import dev.kiln.spec.Conv2dSpec;
+import dev.kiln.spec.FlattenSpec;
+import dev.kiln.spec.Pool2dSpec;
 import dev.kiln.spec.DenseSpec;
 import dev.kiln.spec.DropoutSpec;
+import dev.kiln.spec.EmbeddingSpec;
+import dev.kiln.spec.OneHotSpec;
+import dev.kiln.spec.RecurrentSpec;
 import dev.kiln.spec.HeadSpec;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.LayerSpec;
@@ -72,6 +89,22 @@ public final class NetworkParser {
     private static final String MAXOUT = Maxout.class.getCanonicalName();
     /** Dropout, which may join a field's Dense layer and activation, and applies after them. */
     private static final String DROPOUT = Dropout.class.getCanonicalName();
+    /** The layers that may start a field besides Dense; one per field, before its batch norm and activation. */
+    private static final String CONV = Conv2d.class.getCanonicalName();
+    private static final String MAX_POOL = MaxPool2d.class.getCanonicalName();
+    private static final String AVG_POOL = AvgPool2d.class.getCanonicalName();
+    private static final String FLATTEN = Flatten.class.getCanonicalName();
+    private static final String ONE_HOT = OneHot.class.getCanonicalName();
+    private static final String EMBEDDING = Embedding.class.getCanonicalName();
+    /** The recurrent layers' annotations, by qualified name. */
+    private static final Map<String, RecurrentSpec.Cell> RECURRENT = Map.of(
+            Rnn.class.getCanonicalName(), RecurrentSpec.Cell.RNN,
+            Lstm.class.getCanonicalName(), RecurrentSpec.Cell.LSTM,
+            Gru.class.getCanonicalName(), RecurrentSpec.Cell.GRU);
+    private static final List<String> MAIN_LAYERS = List.of(DENSE, CONV, MAX_POOL, AVG_POOL, FLATTEN, ONE_HOT,
+            EMBEDDING, Rnn.class.getCanonicalName(), Lstm.class.getCanonicalName(), Gru.class.getCanonicalName());
+    /** Batch norm, which applies after the field's main layer and before its activation. */
+    private static final String BATCH_NORM = BatchNorm.class.getCanonicalName();
 
     private final Elements elements;
 
@@ -162,12 +195,20 @@ public final class NetworkParser {
             String where = sourceName + "." + field.getSimpleName();
             Location fieldAt = Location.of(field);
             AnnotationMirror dense = null;
+            AnnotationMirror norm = null;
             AnnotationMirror activation = null;
             AnnotationMirror dropout = null;
             for (AnnotationMirror mirror : field.getAnnotationMirrors()) {
                 String name = qualifiedName(mirror);
-                if (name.equals(DENSE)) {
-                    dense = mirror;
+                if (MAIN_LAYERS.contains(name)) {
+                    if (dense == null) {
+                        dense = mirror;
+                    } else {
+                        add(Rule.CONFLICTING_ANNOTATIONS, Location.of(field, mirror), where,
+                                "@" + simpleName(dense), "@" + simpleName(mirror), "layer (Dense, Conv2d, pooling or Flatten)");
+                    }
+                } else if (name.equals(BATCH_NORM)) {
+                    norm = mirror;
                 } else if (name.equals(DROPOUT)) {
                     dropout = mirror;
                 } else if (ACTIVATIONS.containsKey(name) || name.equals(PRELU) || name.equals(MAXOUT)) {
@@ -180,7 +221,7 @@ public final class NetworkParser {
                 }
             }
             boolean isLayerType = field.asType().toString().equals(LAYER);
-            if (dense == null && activation == null && dropout == null) {
+            if (dense == null && norm == null && activation == null && dropout == null) {
                 if (isLayerType) {
                     add(Rule.NO_LAYER_ANNOTATION, fieldAt, where);
                 }
@@ -193,7 +234,14 @@ public final class NetworkParser {
                 add(Rule.STATIC_LAYER, fieldAt, where);
             }
             String fieldName = field.getSimpleName().toString();
-            if (dense != null) {
+            if (dense != null && !qualifiedName(dense).equals(DENSE)) {
+                LayerSpec layer = mainLayer(field, where, dense);
+                if (layer == null) {
+                    return;
+                }
+                layers.add(layer);
+                origins.add(new LayerOrigin(fieldName, Location.of(field, dense), explicitLocations(field, dense)));
+            } else if (dense != null) {
                 Map<String, AnnotationValue> v = withDefaults(dense);
                 layers.add(new DenseSpec(
                         intValue(v.get("value")),
@@ -203,6 +251,11 @@ public final class NetworkParser {
                         where,
                         enumValue(v.get("tier"), Tier.class)));
                 origins.add(new LayerOrigin(fieldName, Location.of(field, dense), explicitLocations(field, dense)));
+            }
+            if (norm != null) {
+                Map<String, AnnotationValue> v = withDefaults(norm);
+                layers.add(new BatchNormSpec(doubleValue(v.get("momentum")), doubleValue(v.get("epsilon")), where));
+                origins.add(new LayerOrigin(fieldName, Location.of(field, norm), explicitLocations(field, norm)));
             }
             if (activation != null) {
                 String name = qualifiedName(activation);
@@ -223,6 +276,56 @@ public final class NetworkParser {
                 layers.add(new DropoutSpec(doubleValue(withDefaults(dropout).get("value")), where));
                 origins.add(new LayerOrigin(fieldName, Location.of(field, dropout), explicitLocations(field, dropout)));
             }
+        }
+
+        /** A layer other than Dense that starts a field, or null when its window values are malformed (reported). */
+        private LayerSpec mainLayer(VariableElement field, String where, AnnotationMirror mirror) {
+            String name = qualifiedName(mirror);
+            Map<String, AnnotationValue> v = withDefaults(mirror);
+            if (name.equals(FLATTEN)) {
+                return new FlattenSpec(where);
+            }
+            if (name.equals(ONE_HOT)) {
+                return new OneHotSpec(intValue(v.get("value")), where);
+            }
+            if (name.equals(EMBEDDING)) {
+                return new EmbeddingSpec(intValue(v.get("vocabulary")), intValue(v.get("dimension")), where);
+            }
+            if (RECURRENT.containsKey(name)) {
+                RecurrentSpec.Cell cell = RECURRENT.get(name);
+                return new RecurrentSpec(cell, intValue(v.get("value")), booleanValue(v.get("returnSequences")),
+                        booleanValue(v.get("stateful")), cell == RecurrentSpec.Cell.LSTM
+                                ? doubleValue(v.get("forgetBias")) : RecurrentSpec.DEFAULT_FORGET_BIAS, where);
+            }
+            String what = "@" + simpleName(mirror);
+            boolean conv = name.equals(CONV);
+            int[] kernel = pair(field, where, mirror, what, conv ? "kernel" : "value", v);
+            int[] padding = pair(field, where, mirror, what, "padding", v);
+            int[] stride = listValue(v.get("stride")).isEmpty() && !conv ? kernel : pair(field, where, mirror, what, "stride", v);
+            if (kernel == null || stride == null || padding == null) {
+                return null;
+            }
+            if (conv) {
+                return new Conv2dSpec(intValue(v.get("filters")), kernel[0], kernel[1], stride[0], stride[1],
+                        padding[0], padding[1], booleanValue(v.get("bias")), enumValue(v.get("init"), Init.class),
+                        doubleValue(v.get("scale")), where);
+            }
+            return new Pool2dSpec(name.equals(MAX_POOL) ? Pool2dSpec.Kind.MAX : Pool2dSpec.Kind.AVG, kernel[0],
+                    kernel[1], stride[0], stride[1], padding[0], padding[1], where);
+        }
+
+        /** One value for both directions, or two {down, across}; null (reported) otherwise. */
+        private int[] pair(VariableElement field, String where, AnnotationMirror mirror, String what, String attribute,
+                           Map<String, AnnotationValue> values) {
+            List<? extends AnnotationValue> list = listValue(values.get(attribute));
+            if (list.size() == 1 || list.size() == 2) {
+                int first = intValue(list.getFirst());
+                return new int[] {first, intValue(list.getLast())};
+            }
+            Map<String, Location> at = explicitLocations(field, mirror);
+            add(Rule.WINDOW_VALUES, at.getOrDefault(attribute, Location.of(field, mirror)), where,
+                    what + " " + attribute, list.size(), list, attribute, attribute);
+            return null;
         }
 
         private void add(Rule rule, Location at, Object... args) {
