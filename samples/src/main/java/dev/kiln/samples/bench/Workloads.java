@@ -8,6 +8,7 @@ import dev.kiln.runtime.blas.JavaBlas;
 import dev.kiln.runtime.blas.SplitBlas;
 import dev.kiln.runtime.data.Batches;
 import dev.kiln.runtime.data.Dataset;
+import dev.kiln.runtime.data.TextCorpus;
 import dev.kiln.runtime.openblas.OpenBlas;
 import dev.kiln.runtime.optim.Adam;
 import dev.kiln.runtime.train.Evaluation;
@@ -73,16 +74,19 @@ public final class Workloads {
     /** How long each timing of a workload's products through sgemm lasts, at least. */
     static final double PROBE_SECONDS = 0.4;
 
+    /** The workloads this runner measures, in the order it runs them. */
+    static final List<String> WORKLOADS = List.of("W1", "W2", "W3", "W4", "W5");
+
     static final List<String> THREAD_VARIABLES = List.of("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
             "MKL_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "KILN_BLAS", "KILN_THREADS");
 
     static final String USAGE = """
-            usage: ./kiln bench [--workloads W1,W4,W5] [--data DIR] [--epochs E] [--repeat R]
+            usage: ./kiln bench [--workloads W1,W2,W3,W4,W5] [--data DIR] [--epochs E] [--repeat R]
                                 [--sizes 64,128,...] [--quick] [--threads N]
-              --workloads  which workloads to run (default W1,W4,W5)
-              --data       the Fashion-MNIST directory (W1, W4); default: -Dkiln.fashionMnist,
+              --workloads  which workloads to run (default all; W3 reads the fortunes package's corpus)
+              --data       the Fashion-MNIST directory (W1, W2, W4); default: -Dkiln.fashionMnist,
                            $KILN_FASHION_MNIST, else /usr/share/datasets/fashion-mnist
-              --epochs     W1 epochs (default 5, as W1 defines)
+              --epochs     W1 and W2 epochs (default 5 and 3, as they define)
               --repeat     repeat W4 and W5 R times, reporting medians with min and max (default 1)
               --sizes      W5 matrix sizes (default 64,128,256,512,1024,2048)
               --quick      W5 sizes 64..512 only
@@ -101,13 +105,13 @@ public final class Workloads {
      *
      * @param workloads the workloads to run, in the order W1, W4, W5
      * @param data      the data directory given, or null
-     * @param epochs    W1's epochs
+     * @param epochs    W1's and W2's epochs, or null for the ones they define
      * @param repeat    how many times W4 and W5 run
      * @param threads   the thread count given, or null
      * @param sizes     W5's matrix sizes
      * @param help      whether to print the usage and stop
      */
-    record Options(Set<String> workloads, String data, int epochs, int repeat, Integer threads, int[] sizes,
+    record Options(Set<String> workloads, String data, Integer epochs, int repeat, Integer threads, int[] sizes,
                    boolean help) {
     }
 
@@ -127,35 +131,57 @@ public final class Workloads {
             return;
         }
         boolean w1 = options.workloads().contains("W1");
+        boolean w2 = options.workloads().contains("W2");
         boolean w4 = options.workloads().contains("W4");
         Path directory = null;
-        if (w1 || w4) {
+        if (w1 || w2 || w4) {
             try {
                 directory = FashionMnist.directory(options.data());
             } catch (IllegalStateException e) {
                 System.err.println(e.getMessage());
-                System.err.println("W1 and W4 need it (give its directory with --data DIR);"
+                System.err.println("W1, W2 and W4 need it (give its directory with --data DIR);"
                         + " --workloads W5 runs without it.");
                 System.exit(2);
                 return;
             }
         }
+        TextCorpus corpus = null;
+        double corpusSeconds = 0;
+        if (options.workloads().contains("W3")) {
+            long loadStart = System.nanoTime();
+            try {
+                corpus = TextCorpus.fortunes();
+            } catch (IOException e) {
+                System.err.println(e.getMessage());
+                System.err.println("W3 needs it; --workloads W1,W2,W4,W5 runs without it.");
+                System.exit(2);
+                return;
+            }
+            corpusSeconds = (System.nanoTime() - loadStart) / 1e9;
+        }
         Blas blas = Blases.get();
         Map<String, Object> document = describeRun(options, blas);
         CpuUsage.Snapshot start = CpuUsage.now();
         List<Object> results = new ArrayList<>();
-        if (w1 || w4) {
+        if (w1 || w2 || w4) {
             long loadStart = System.nanoTime();
             Dataset test = FashionMnist.test(directory);
-            Dataset train = w1 ? FashionMnist.train(directory) : null;
+            Dataset train = w1 || w2 ? FashionMnist.train(directory) : null;
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             progress("Fashion-MNIST from %s loaded in %.2f s", directory, loadSeconds);
             if (w1) {
-                results.add(w1(train, test, loadSeconds, options.epochs(), blas));
+                results.add(w1(train, test, loadSeconds, options.epochs() == null ? W1_EPOCHS : options.epochs(), blas));
+            }
+            if (w2) {
+                results.add(LeNetWorkload.run(train, test, loadSeconds,
+                        options.epochs() == null ? LeNetWorkload.EPOCHS : options.epochs(), blas));
             }
             if (w4) {
                 results.add(w4(test, options.repeat(), blas));
             }
+        }
+        if (corpus != null) {
+            results.add(CharLstmWorkload.run(corpus, corpusSeconds, blas));
         }
         if (options.workloads().contains("W5")) {
             results.add(w5(options.sizes(), options.repeat(), blas));
@@ -171,9 +197,9 @@ public final class Workloads {
      * @throws IllegalArgumentException naming the option at fault and what it takes
      */
     static Options parse(String[] args) {
-        Set<String> workloads = new LinkedHashSet<>(List.of("W1", "W4", "W5"));
+        Set<String> workloads = new LinkedHashSet<>(WORKLOADS);
         String data = null;
-        int epochs = W1_EPOCHS;
+        Integer epochs = null;
         int repeat = 1;
         Integer threads = null;
         int[] sizes = W5_SIZES;
@@ -215,14 +241,14 @@ public final class Workloads {
         Set<String> chosen = new LinkedHashSet<>();
         for (String name : value.split(",")) {
             String workload = name.strip().toUpperCase(Locale.ROOT);
-            if (!List.of("W1", "W4", "W5").contains(workload)) {
+            if (!WORKLOADS.contains(workload)) {
                 throw new IllegalArgumentException("--workloads: unknown workload '" + name.strip()
-                        + "'; this runner measures W1, W4 and W5");
+                        + "'; this runner measures " + String.join(", ", WORKLOADS));
             }
             chosen.add(workload);
         }
         Set<String> ordered = new LinkedHashSet<>();
-        for (String workload : List.of("W1", "W4", "W5")) {
+        for (String workload : WORKLOADS) {
             if (chosen.contains(workload)) {
                 ordered.add(workload);
             }
@@ -738,7 +764,7 @@ public final class Workloads {
         }
     }
 
-    private static String describe(Object contention) {
+    static String describe(Object contention) {
         if (!(contention instanceof Map<?, ?> usage) || usage.get("other_cores") == null) {
             return "contention unknown";
         }
@@ -750,7 +776,7 @@ public final class Workloads {
         return Arrays.stream(values).boxed().toList();
     }
 
-    private static void progress(String format, Object... args) {
+    static void progress(String format, Object... args) {
         System.err.println(String.format(Locale.ROOT, format, args));
         System.err.flush();
     }

@@ -71,8 +71,8 @@ class WorkloadsTest {
     @Test
     void parsesTheDefaultsAndEveryOption() {
         Workloads.Options defaults = Workloads.parse(new String[0]);
-        assertEquals(Set.of("W1", "W4", "W5"), defaults.workloads());
-        assertEquals(5, defaults.epochs());
+        assertEquals(Set.of("W1", "W2", "W3", "W4", "W5"), defaults.workloads());
+        assertEquals(null, defaults.epochs(), "each workload's own");
         assertEquals(1, defaults.repeat());
         assertNull(defaults.threads());
         assertNull(defaults.data());
@@ -92,7 +92,7 @@ class WorkloadsTest {
 
     @Test
     void rejectsBadArgumentsNamingThem() {
-        assertEquals("--workloads: unknown workload 'W2'; this runner measures W1, W4 and W5", message("--workloads", "W1,W2"));
+        assertEquals("--workloads: unknown workload 'W7'; this runner measures W1, W2, W3, W4, W5", message("--workloads", "W1,W7"));
         assertEquals("--epochs takes a positive integer, got '0'", message("--epochs", "0"));
         assertEquals("--sizes takes a positive integer, got 'x'", message("--sizes", "64,x"));
         assertEquals("--repeat needs a value", message("--repeat"));
