@@ -8,7 +8,9 @@ import java.util.List;
  * The memory one layer works on, chosen once when the model is built: each layer writes its own output
  * buffer and reads the previous layer's (the first reads the copy of the network's input), so the
  * backward pass can read every layer's input and output. Every buffer is a slice of the model's one
- * allocation, laid out as in the generated class.
+ * allocation, laid out as in the generated class, except that a one-hot layer's output is written out in
+ * full here (the generated class looks the ids up) and a recurrent layer's state, sequence and workspace
+ * follow the buffers.
  *
  * @param number         1-based position of the layer, as in generated comments
  * @param layer          the layer

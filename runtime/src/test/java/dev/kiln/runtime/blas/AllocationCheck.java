@@ -10,7 +10,9 @@ import java.util.List;
  * A program, run in a JVM of its own by {@link JavaBlasKernelsTest}, that checks that {@link JavaBlas}'s
  * products allocate nothing once the JIT has compiled them: every transpose, the blocked path (12 rows)
  * and the row path (1 row), on arrays, native segments and heap segments, each run until 100 of them
- * allocate nothing or 300,000 have run. Prints {@code <kernel>: none allocate}, or those that do.
+ * allocate nothing or 300,000 have run. Prints {@code <kernel>: none allocate}, or those that do. With the
+ * argument {@code split} it checks instead that a {@link SplitBlas} over it, sharing 128 x 128 products among
+ * three threads, allocates nothing, and prints {@code split: none allocate} or the bytes.
  */
 final class AllocationCheck {
 
@@ -18,6 +20,10 @@ final class AllocationCheck {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("split")) {
+            checkSplit();
+            return;
+        }
         JavaBlas blas = new JavaBlas();
         float[] a = new float[12 * 16];
         float[] b = new float[16 * 20];
@@ -46,6 +52,15 @@ final class AllocationCheck {
             }
         }
         System.out.println(blas.kernel() + ": " + (allocating.isEmpty() ? "none allocate" : String.join(", ", allocating)));
+    }
+
+    private static void checkSplit() {
+        SplitBlas split = new SplitBlas(new JavaBlas(), 3, 0);
+        MemorySegment a = Arena.ofAuto().allocate(4L * 128 * 128, 4);
+        MemorySegment c = Arena.ofAuto().allocate(4L * 128 * 128, 4);
+        long bytes = allocatedOnceWarm(() -> split.sgemm(false, false, 128, 128, 128, 1, a, 0, 128, a, 0, 128, 0, c,
+                0, 128));
+        System.out.println("split: " + (bytes == 0 ? "none allocate" : bytes + " bytes per 100 shared products"));
     }
 
     /** The bytes allocated by 100 runs of {@code products}, once 100 runs allocate none, or after many. */

@@ -326,9 +326,9 @@ class JavaBlasKernelsTest {
         return runElsewhere(KernelCheck.class, options);
     }
 
-    /** Runs {@code main} in a new JVM with the given options and returns what it printed. */
-    private static String runElsewhere(Class<?> main, List<String> options) throws IOException, InterruptedException,
-            URISyntaxException {
+    /** Runs {@code main} in a new JVM with the given options (and program arguments) and returns what it printed. */
+    static String runElsewhere(Class<?> main, List<String> options, String... arguments) throws IOException,
+            InterruptedException, URISyntaxException {
         String java = ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String classPath = Path.of(JavaBlas.class.getProtectionDomain().getCodeSource().getLocation().toURI())
@@ -338,6 +338,7 @@ class JavaBlasKernelsTest {
         command.add(java);
         command.addAll(options);
         command.addAll(List.of("-cp", classPath, main.getName()));
+        command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
