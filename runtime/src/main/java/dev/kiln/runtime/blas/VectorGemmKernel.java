@@ -1,6 +1,7 @@
 package dev.kiln.runtime.blas;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -524,36 +525,40 @@ final class VectorGemmKernel extends GemmKernel {
 
     /**
      * {@code C = beta * C + tile} for the {@code rows x cols} corner of a tile stored row by row,
-     * {@code stride} apart; whole vectors where they fit, the last {@code cols % L} columns one by one.
-     * The kernels hand their accumulators over through the tile rather than as arguments: a vector passed
-     * to a method that the JIT does not inline is boxed, on every call.
+     * {@code stride} apart. The kernels hand their accumulators over through the tile rather than as
+     * arguments: a vector passed to a method that the JIT does not inline is boxed, on every call. This
+     * step is plain loops, which the JIT vectorizes itself, on purpose: it runs once per tile, and vector
+     * code here allocated whenever the JIT left the method in a profiled tier, which it sometimes did for
+     * good (docs/decisions.md, "The Java kernels' allocation-free products depend on the JIT").
      */
     private static void addTile(float[] tile, int stride, int rows, int cols, float beta,
                                 Object c, long cIndex, int ldc) {
-        FloatVector scale = FloatVector.broadcast(SPECIES, beta);
-        int vectorCols = cols - cols % L;
-        for (int r = 0; r < rows; r++) {
-            for (int h = 0; h < vectorCols; h += L) {
-                FloatVector t = FloatVector.fromArray(SPECIES, tile, r * stride + h);
-                long index = cIndex + (long) r * ldc + h;
-                if (c instanceof float[] array) {
-                    int i = (int) index;
-                    if (beta != 0) {
-                        t = FloatVector.fromArray(SPECIES, array, i).fma(scale, t);
-                    }
-                    t.intoArray(array, i);
+        if (c instanceof float[] array) {
+            for (int r = 0; r < rows; r++) {
+                int row = (int) (cIndex + (long) r * ldc);
+                int t = r * stride;
+                if (beta == 0) {
+                    System.arraycopy(tile, t, array, row, cols);
                 } else {
-                    MemorySegment segment = (MemorySegment) c;
-                    long at = index * Float.BYTES;
-                    if (beta != 0) {
-                        t = FloatVector.fromMemorySegment(SPECIES, segment, at, ORDER).fma(scale, t);
+                    for (int j = 0; j < cols; j++) {
+                        array[row + j] = beta * array[row + j] + tile[t + j];
                     }
-                    t.intoMemorySegment(segment, at, ORDER);
                 }
             }
-        }
-        if (vectorCols < cols) {
-            GemmKernel.addTile(tile, stride, rows, cols, beta, c, cIndex, ldc, vectorCols);
+        } else {
+            MemorySegment segment = (MemorySegment) c;
+            for (int r = 0; r < rows; r++) {
+                long row = cIndex + (long) r * ldc;
+                int t = r * stride;
+                if (beta == 0) {
+                    MemorySegment.copy(tile, t, segment, ValueLayout.JAVA_FLOAT, row * Float.BYTES, cols);
+                } else {
+                    for (int j = 0; j < cols; j++) {
+                        long at = (row + j) * Float.BYTES;
+                        segment.set(ValueLayout.JAVA_FLOAT, at, beta * segment.get(ValueLayout.JAVA_FLOAT, at) + tile[t + j]);
+                    }
+                }
+            }
         }
     }
 
