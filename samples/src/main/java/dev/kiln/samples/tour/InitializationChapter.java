@@ -11,12 +11,10 @@ import dev.kiln.runtime.train.Trainer;
 import dev.kiln.spec.Init;
 import dev.kiln.spec.Loss;
 import dev.kiln.spec.NetworkSpec;
-import java.util.Arrays;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.SequencedMap;
-import java.util.Set;
 
 /**
  * Chapter 4: initialization. A network of two sigmoid hidden layers trained from zeros, from small random
@@ -86,21 +84,49 @@ final class InitializationChapter {
                 .build();
     }
 
-    /** How many units of layer {@code layer} have different incoming weights and bias. */
+    /**
+     * How many units of layer {@code layer} have different incoming weights and bias. Two units count as
+     * the same when no value of theirs differs by more than {@link #SAME_UNIT} of the layer's largest
+     * value: zero-initialized units stay equal in exact arithmetic, but a native BLAS may round the columns
+     * of one product differently (its kernels treat edge columns apart), which leaves differences of a few
+     * units in the last place.
+     */
     static int distinctUnits(Model model, String layer) {
         Parameter weight = parameter(model, layer + ".weight");
         Parameter bias = parameter(model, layer + ".bias");
         int inputs = weight.shape().get(1);
-        Set<List<Float>> units = new HashSet<>();
-        for (int u = 0; u < weight.shape().get(0); u++) {
-            Float[] row = new Float[inputs + 1];
+        int count = weight.shape().get(0);
+        float[][] units = new float[count][inputs + 1];
+        float largest = 0;
+        for (int u = 0; u < count; u++) {
             for (int i = 0; i < inputs; i++) {
-                row[i] = model.parameters().getAtIndex(Memory.FLOAT, weight.offset() + (long) u * inputs + i);
+                units[u][i] = model.parameters().getAtIndex(Memory.FLOAT, weight.offset() + (long) u * inputs + i);
             }
-            row[inputs] = model.parameters().getAtIndex(Memory.FLOAT, bias.offset() + u);
-            units.add(Arrays.asList(row));
+            units[u][inputs] = model.parameters().getAtIndex(Memory.FLOAT, bias.offset() + u);
+            for (float v : units[u]) {
+                largest = Math.max(largest, Math.abs(v));
+            }
         }
-        return units.size();
+        float tolerance = SAME_UNIT * largest;
+        List<float[]> distinct = new ArrayList<>();
+        for (float[] unit : units) {
+            if (distinct.stream().noneMatch(seen -> within(seen, unit, tolerance))) {
+                distinct.add(unit);
+            }
+        }
+        return distinct.size();
+    }
+
+    /** The relative difference below which two units count as the same in {@link #distinctUnits}. */
+    static final float SAME_UNIT = 1e-4f;
+
+    private static boolean within(float[] a, float[] b, float tolerance) {
+        for (int i = 0; i < a.length; i++) {
+            if (Math.abs(a[i] - b[i]) > tolerance) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The tensor of {@code model} named {@code name}. */
