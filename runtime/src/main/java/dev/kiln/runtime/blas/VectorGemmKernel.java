@@ -621,6 +621,18 @@ final class VectorGemmKernel extends GemmKernel {
     /** {@code C_i = beta * C_i + sum_p x_i[p] * B_p} for B stored by rows {@code B_p}. */
     private static void sumRows(int m, int n, int k, float[] x, Object b, long bOffset, int ldb,
                                 float beta, Object c, long cOffset, int ldc, float[] tile) {
+        // one method per kind of B: accumulators merged from the two kinds' loops were, in some JVMs,
+        // left boxed by the JIT
+        if (b instanceof float[] array) {
+            sumRowsOfArray(m, n, k, x, array, (int) bOffset, ldb, beta, c, cOffset, ldc, tile);
+        } else {
+            sumRowsOfSegment(m, n, k, x, (MemorySegment) b, bOffset, ldb, beta, c, cOffset, ldc, tile);
+        }
+    }
+
+    /** {@link #sumRows} for B in an array. */
+    private static void sumRowsOfArray(int m, int n, int k, float[] x, float[] array, int bOffset, int ldb,
+                                       float beta, Object c, long cOffset, int ldc, float[] tile) {
         for (int i = 0; i < m; i++) {
             int xi = i * k;
             long row = cOffset + (long) i * ldc;
@@ -630,29 +642,14 @@ final class VectorGemmKernel extends GemmKernel {
                 FloatVector s1 = s0;
                 FloatVector s2 = s0;
                 FloatVector s3 = s0;
-                if (b instanceof float[] array) {
-                    int bi = (int) bOffset + j;
-                    for (int p = 0; p < k; p++) {
-                        FloatVector xp = FloatVector.broadcast(SPECIES, x[xi + p]);
-                        s0 = xp.fma(FloatVector.fromArray(SPECIES, array, bi), s0);
-                        s1 = xp.fma(FloatVector.fromArray(SPECIES, array, bi + L), s1);
-                        s2 = xp.fma(FloatVector.fromArray(SPECIES, array, bi + 2 * L), s2);
-                        s3 = xp.fma(FloatVector.fromArray(SPECIES, array, bi + 3 * L), s3);
-                        bi += ldb;
-                    }
-                } else {
-                    MemorySegment segment = (MemorySegment) b;
-                    long at = (bOffset + j) * Float.BYTES;
-                    long step = (long) ldb * Float.BYTES;
-                    long vector = (long) L * Float.BYTES;
-                    for (int p = 0; p < k; p++) {
-                        FloatVector xp = FloatVector.broadcast(SPECIES, x[xi + p]);
-                        s0 = xp.fma(FloatVector.fromMemorySegment(SPECIES, segment, at, ORDER), s0);
-                        s1 = xp.fma(FloatVector.fromMemorySegment(SPECIES, segment, at + vector, ORDER), s1);
-                        s2 = xp.fma(FloatVector.fromMemorySegment(SPECIES, segment, at + 2 * vector, ORDER), s2);
-                        s3 = xp.fma(FloatVector.fromMemorySegment(SPECIES, segment, at + 3 * vector, ORDER), s3);
-                        at += step;
-                    }
+                int bi = bOffset + j;
+                for (int p = 0; p < k; p++) {
+                    FloatVector xp = FloatVector.broadcast(SPECIES, x[xi + p]);
+                    s0 = xp.fma(FloatVector.fromArray(SPECIES, array, bi), s0);
+                    s1 = xp.fma(FloatVector.fromArray(SPECIES, array, bi + L), s1);
+                    s2 = xp.fma(FloatVector.fromArray(SPECIES, array, bi + 2 * L), s2);
+                    s3 = xp.fma(FloatVector.fromArray(SPECIES, array, bi + 3 * L), s3);
+                    bi += ldb;
                 }
                 s0.intoArray(tile, 0);
                 s1.intoArray(tile, L);
@@ -663,22 +660,55 @@ final class VectorGemmKernel extends GemmKernel {
             for (; j < n; j += L) {
                 VectorMask<Float> lanes = SPECIES.indexInRange(j, n);
                 FloatVector s0 = FloatVector.zero(SPECIES);
-                if (b instanceof float[] array) {
-                    int bi = (int) bOffset + j;
-                    for (int p = 0; p < k; p++) {
-                        FloatVector xp = FloatVector.broadcast(SPECIES, x[xi + p]);
-                        s0 = xp.fma(FloatVector.fromArray(SPECIES, array, bi, lanes), s0);
-                        bi += ldb;
-                    }
-                } else {
-                    MemorySegment segment = (MemorySegment) b;
-                    long at = (bOffset + j) * Float.BYTES;
-                    long step = (long) ldb * Float.BYTES;
-                    for (int p = 0; p < k; p++) {
-                        FloatVector xp = FloatVector.broadcast(SPECIES, x[xi + p]);
-                        s0 = xp.fma(FloatVector.fromMemorySegment(SPECIES, segment, at, ORDER, lanes), s0);
-                        at += step;
-                    }
+                int bi = bOffset + j;
+                for (int p = 0; p < k; p++) {
+                    FloatVector xp = FloatVector.broadcast(SPECIES, x[xi + p]);
+                    s0 = xp.fma(FloatVector.fromArray(SPECIES, array, bi, lanes), s0);
+                    bi += ldb;
+                }
+                s0.intoArray(tile, 0);
+                addTile(tile, L, 1, Math.min(L, n - j), beta, c, row + j, ldc);
+            }
+        }
+    }
+
+    /** {@link #sumRows} for B in a segment. */
+    private static void sumRowsOfSegment(int m, int n, int k, float[] x, MemorySegment segment, long bOffset, int ldb,
+                                         float beta, Object c, long cOffset, int ldc, float[] tile) {
+        long step = (long) ldb * Float.BYTES;
+        long vector = (long) L * Float.BYTES;
+        for (int i = 0; i < m; i++) {
+            int xi = i * k;
+            long row = cOffset + (long) i * ldc;
+            int j = 0;
+            for (; j + 4 * L <= n; j += 4 * L) {
+                FloatVector s0 = FloatVector.zero(SPECIES);
+                FloatVector s1 = s0;
+                FloatVector s2 = s0;
+                FloatVector s3 = s0;
+                long at = (bOffset + j) * Float.BYTES;
+                for (int p = 0; p < k; p++) {
+                    FloatVector xp = FloatVector.broadcast(SPECIES, x[xi + p]);
+                    s0 = xp.fma(FloatVector.fromMemorySegment(SPECIES, segment, at, ORDER), s0);
+                    s1 = xp.fma(FloatVector.fromMemorySegment(SPECIES, segment, at + vector, ORDER), s1);
+                    s2 = xp.fma(FloatVector.fromMemorySegment(SPECIES, segment, at + 2 * vector, ORDER), s2);
+                    s3 = xp.fma(FloatVector.fromMemorySegment(SPECIES, segment, at + 3 * vector, ORDER), s3);
+                    at += step;
+                }
+                s0.intoArray(tile, 0);
+                s1.intoArray(tile, L);
+                s2.intoArray(tile, 2 * L);
+                s3.intoArray(tile, 3 * L);
+                addTile(tile, 4 * L, 1, 4 * L, beta, c, row + j, ldc);
+            }
+            for (; j < n; j += L) {
+                VectorMask<Float> lanes = SPECIES.indexInRange(j, n);
+                FloatVector s0 = FloatVector.zero(SPECIES);
+                long at = (bOffset + j) * Float.BYTES;
+                for (int p = 0; p < k; p++) {
+                    FloatVector xp = FloatVector.broadcast(SPECIES, x[xi + p]);
+                    s0 = xp.fma(FloatVector.fromMemorySegment(SPECIES, segment, at, ORDER, lanes), s0);
+                    at += step;
                 }
                 s0.intoArray(tile, 0);
                 addTile(tile, L, 1, Math.min(L, n - j), beta, c, row + j, ldc);

@@ -171,9 +171,18 @@ final class ConvVectors {
         }
     }
 
-    /** The sum of the {@code L} floats from {@code at}. */
+    /**
+     * The sum of the {@code L} floats from {@code at}, in order. Plain loops on purpose: a once-per-weight
+     * vector reduction here stayed in the JIT's profiled tier in some JVMs and boxed a vector per weight
+     * (150 KB per backward pass of LeNet's second convolution), and the sums are a vanishing part of the
+     * pass.
+     */
     private static float sumLanes(float[] values, int at) {
-        return FloatVector.fromArray(SPECIES, values, at).reduceLanes(VectorOperators.ADD);
+        float sum = 0;
+        for (int j = at; j < at + L; j++) {
+            sum += values[j];
+        }
+        return sum;
     }
 
     /** {@code buffer[at .. at + n) = 0}. */
@@ -691,27 +700,20 @@ final class ConvVectors {
     /**
      * Writes output-gradient sample {@code dy} ({@code outChannels} planes of {@code pixels}, from
      * {@code dys[dyAt]}, first copied whole into {@code copy}) pixel-major into {@code dyt[at ...]}:
-     * {@code dyt[at + k * opad + o] = dy[o][k]}, zero for {@code outChannels <= o < opad}. {@code map} is
-     * {@link #strideMap} of {@code pixels}; {@code copy} holds at least {@code opad * pixels} floats (a gather
-     * checks the range of its masked-off lanes too).
+     * {@code dyt[at + k * opad + o] = dy[o][k]}, zero for {@code outChannels <= o < opad}.
      */
     static void transposeGradient(MemorySegment dys, long dyAt, int outChannels, int pixels, float[] copy,
-                                  float[] dyt, int at, int opad, int[] map) {
+                                  float[] dyt, int at, int opad) {
+        // plain loops: a masked gather here was, in some JVMs, compiled without its intrinsic and boxed a
+        // vector per pixel for good; the transpose is a small part of the weight gradient's time
         MemorySegment.copy(dys, FLOAT, dyAt * Float.BYTES, copy, 0, outChannels * pixels);
-        for (int ob = 0; ob < opad; ob += L) {
-            for (int k = 0; k < pixels; k++) {
-                gatherPixel(copy, ob * pixels + k, map, ob, outChannels, dyt, at + k * opad + ob);
+        for (int k = 0; k < pixels; k++) {
+            int row = at + k * opad;
+            for (int o = 0; o < outChannels; o++) {
+                dyt[row + o] = copy[o * pixels + k];
             }
+            Arrays.fill(dyt, row + outChannels, row + opad, 0f);
         }
-    }
-
-    /**
-     * {@code dyt[to + lane] = copy[from + map[lane]]} for the lanes of channels {@code ob + lane <
-     * outChannels}, 0 for the others.
-     */
-    private static void gatherPixel(float[] copy, int from, int[] map, int ob, int outChannels, float[] dyt, int to) {
-        VectorMask<Float> m = SPECIES.indexInRange(ob, outChannels);
-        FloatVector.fromArray(SPECIES, copy, from, map, 0, m).intoArray(dyt, to);
     }
 
     /**

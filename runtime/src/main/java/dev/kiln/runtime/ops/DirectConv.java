@@ -217,8 +217,7 @@ final class DirectConv {
         if (channels) {
             ConvVectors.clear(partial, 0, patch * opad);
             pixelMajor = buffers.pixelMajor = Buffers.atLeast(buffers.pixelMajor, (long) group * pixels * opad);
-            // a gather reads every lane's channel, also past the last (masked off, but range-checked)
-            buffers.sampleCopy = Buffers.atLeast(buffers.sampleCopy, (long) opad * pixels);
+            buffers.sampleCopy = Buffers.atLeast(buffers.sampleCopy, (long) g.outChannels() * pixels);
         } else {
             ConvVectors.clear(partial, 0, g.weightSize() * lanes);
         }
@@ -240,10 +239,9 @@ final class DirectConv {
             }
             // the weight gradient
             if (channels) {
-                ConvVectors.strideMap(pixels, buffers.map);
                 for (int i = 0; i < samples; i++) {
                     ConvVectors.transposeGradient(dys, dy + (long) (s0 + i) * g.outputSize(), g.outChannels(), pixels,
-                            buffers.sampleCopy, pixelMajor, i * pixels * opad, opad, buffers.map);
+                            buffers.sampleCopy, pixelMajor, i * pixels * opad, opad);
                 }
                 ConvVectors.tapOffsets(g.inChannels(), plane, rowLength, g.kernelHeight(), g.kernelWidth(), taps);
                 ConvVectors.weightGradientChannels(input, sample, rowLength, taps, patch, pixelMajor, opad,
