@@ -2,6 +2,7 @@ package dev.kiln.runtime.ops;
 
 import static dev.kiln.runtime.Memory.FLOAT;
 
+import dev.kiln.runtime.Vectors;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -11,12 +12,16 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Nothing is kept between the passes: max pooling's backward finds again which input was each window's
  * maximum, by comparing the window with the forward output, instead of reading indices saved by forward.
- * The 2 x 2 windows at stride 2 without padding that most networks use have loops of their own.
+ * The 2 x 2 windows at stride 2 without padding that most networks use have loops of their own, and
+ * Vector API kernels ({@link PoolVectors}, with the same results) when the JVM has the module.
  *
  * <p>No output or input gradient may overlap the floats a call reads ({@code dx} not {@code dy}, nor
  * {@code x} or {@code y}).
  */
 public final class PoolOps {
+
+    /** Whether the 2 x 2 windows run the Vector API kernels of {@link PoolVectors}. */
+    private static final boolean VECTORS = Vectors.available();
 
     private PoolOps() {
     }
@@ -36,6 +41,12 @@ public final class PoolOps {
         int outW = g.outWidth();
         long inPlane = (long) inH * inW;
         long outPlane = (long) outH * outW;
+        if (isTwoByTwo(g) && VECTORS) {
+            for (long p = 0; p < planes; p++) {
+                PoolVectors.maxForward(xs, x + p * inPlane, ys, y + p * outPlane, inW, outH, outW);
+            }
+            return;
+        }
         if (isTwoByTwo(g)) {
             for (long p = 0; p < planes; p++) {
                 maxForwardTwoByTwo(xs, x + p * inPlane, ys, y + p * outPlane, inW, outH, outW);
@@ -92,6 +103,17 @@ public final class PoolOps {
         int outW = g.outWidth();
         long inPlane = (long) inH * inW;
         long outPlane = (long) outH * outW;
+        if (isTwoByTwo(g) && inH == 2 * outH && inW == 2 * outW && VECTORS) {
+            for (long p = 0; p < planes; p++) {
+                if (!PoolVectors.maxBackward(xs, x + p * inPlane, ys, y + p * outPlane, dys, dy + p * outPlane, dxs,
+                        dx + p * inPlane, inW, outH, outW)) {
+                    // the scalar loops find the window and say which
+                    maxBackwardTwoByTwo(xs, x + p * inPlane, ys, y + p * outPlane, dys, dy + p * outPlane, dxs,
+                            dx + p * inPlane, g, p, inW, outH, outW);
+                }
+            }
+            return;
+        }
         if (isTwoByTwo(g) && inH == 2 * outH && inW == 2 * outW) {
             for (long p = 0; p < planes; p++) {
                 maxBackwardTwoByTwo(xs, x + p * inPlane, ys, y + p * outPlane, dys, dy + p * outPlane, dxs,
@@ -231,7 +253,7 @@ public final class PoolOps {
                 && 2 * g.outWidth() <= g.inWidth();
     }
 
-    private static void maxForwardTwoByTwo(MemorySegment xs, long in, MemorySegment ys, long out, int inW, int outH,
+    static void maxForwardTwoByTwo(MemorySegment xs, long in, MemorySegment ys, long out, int inW, int outH,
                                            int outW) {
         for (int oh = 0; oh < outH; oh++) {
             long upper = in + 2L * oh * inW;
@@ -258,7 +280,7 @@ public final class PoolOps {
     }
 
     /** One plane whose 2 x 2 windows tile it exactly: every input written once, the gradient or 0. */
-    private static void maxBackwardTwoByTwo(MemorySegment xs, long in, MemorySegment ys, long out, MemorySegment dys,
+    static void maxBackwardTwoByTwo(MemorySegment xs, long in, MemorySegment ys, long out, MemorySegment dys,
                                             long dOut, MemorySegment dxs, long dIn, Pool2dGeometry g, long plane,
                                             int inW, int outH, int outW) {
         for (int oh = 0; oh < outH; oh++) {

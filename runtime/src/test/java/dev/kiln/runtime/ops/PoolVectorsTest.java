@@ -1,0 +1,99 @@
+package dev.kiln.runtime.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.runtime.Rng;
+import dev.kiln.runtime.Vectors;
+import java.lang.foreign.MemorySegment;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Vector API kernels of 2 x 2 max pooling give, bit for bit, what the scalar loops give: on ties (the
+ * first input wins), signed zeros, infinities and NaNs, and for row widths below, at and across whole
+ * vectors, where the last vector is masked.
+ */
+class PoolVectorsTest {
+
+    /** Values drawn from a few, so that windows tie often. */
+    private static final float[] FEW = {-1, -0f, 0f, 0.5f, 1, 2, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+
+    @BeforeAll
+    static void needsTheVectorModule() {
+        assertTrue(Vectors.available(), "the tests run with --add-modules jdk.incubator.vector");
+    }
+
+    private static float[] plane(int height, int width, Rng rng, boolean nans) {
+        float[] x = new float[height * width];
+        for (int j = 0; j < x.length; j++) {
+            x[j] = rng.nextInt(3) == 0 ? (float) rng.nextGaussian() : FEW[rng.nextInt(FEW.length)];
+            if (nans && rng.nextInt(20) == 0) {
+                x[j] = Float.NaN;
+            }
+        }
+        return x;
+    }
+
+    @ParameterizedTest(name = "width {0}")
+    @ValueSource(ints = {2, 4, 5, 10, 15, 16, 18, 28, 31, 32, 34, 40, 64, 66})
+    void forwardMatchesTheScalarLoopsBitForBit(int width) {
+        Rng rng = new Rng(width);
+        int height = 6;
+        int outW = width / 2;
+        for (boolean nans : new boolean[] {false, true}) {
+            float[] x = plane(height, width, rng, nans);
+            float[] scalar = new float[height / 2 * outW + 3];
+            float[] vector = new float[height / 2 * outW + 3];
+            java.util.Arrays.fill(scalar, 42f);
+            java.util.Arrays.fill(vector, 42f);
+            PoolOps.maxForwardTwoByTwo(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(scalar), 1, width,
+                    height / 2, outW);
+            PoolVectors.maxForward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(vector), 1, width, height / 2,
+                    outW);
+            for (int o = 0; o < scalar.length; o++) {
+                assertEquals(Float.floatToRawIntBits(scalar[o]), Float.floatToRawIntBits(vector[o]),
+                        "output " + o + " (scalar " + scalar[o] + ", vector " + vector[o] + ")");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "width {0}")
+    @ValueSource(ints = {2, 4, 10, 16, 18, 28, 32, 34, 40, 64, 66})
+    void backwardMatchesTheScalarLoopsBitForBit(int width) {
+        Rng rng = new Rng(100 + width);
+        int height = 6;
+        int outW = width / 2;
+        Pool2dGeometry g = Pool2dGeometry.of(1, height, width, 2, 2, 2, 2, 0, 0, 0, 0);
+        float[] x = plane(height, width, rng, false);
+        float[] y = new float[g.outputSize()];
+        PoolOps.maxForwardTwoByTwo(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0, width, height / 2, outW);
+        float[] dy = new float[g.outputSize()];
+        for (int o = 0; o < dy.length; o++) {
+            dy[o] = (float) rng.nextGaussian();
+        }
+        float[] scalar = new float[x.length + 2];
+        float[] vector = new float[x.length + 2];
+        java.util.Arrays.fill(scalar, 42f);
+        java.util.Arrays.fill(vector, 42f);
+        PoolOps.maxBackwardTwoByTwo(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0,
+                MemorySegment.ofArray(dy), 0, MemorySegment.ofArray(scalar), 1, g, 0, width, height / 2, outW);
+        assertTrue(PoolVectors.maxBackward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0,
+                MemorySegment.ofArray(dy), 0, MemorySegment.ofArray(vector), 1, width, height / 2, outW));
+        for (int j = 0; j < scalar.length; j++) {
+            assertEquals(Float.floatToRawIntBits(scalar[j]), Float.floatToRawIntBits(vector[j]),
+                    "dx " + j + " (scalar " + scalar[j] + ", vector " + vector[j] + ")");
+        }
+    }
+
+    @Test
+    void backwardLeavesANanWindowToTheScalarLoops() {
+        float[] x = {1, Float.NaN, 3, 4};
+        float[] y = {Float.NaN};
+        assertFalse(PoolVectors.maxBackward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0,
+                MemorySegment.ofArray(new float[] {1}), 0, MemorySegment.ofArray(new float[4]), 0, 2, 1, 1));
+    }
+}
