@@ -2,6 +2,7 @@ package dev.kiln.runtime.ops;
 
 import static dev.kiln.runtime.Memory.FLOAT;
 
+import dev.kiln.runtime.Vectors;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -23,6 +24,10 @@ import java.lang.foreign.MemorySegment;
  * fault; nothing else allocates.
  */
 public final class Losses {
+
+    /** Whether softmax cross-entropy runs the Vector API loops of {@link LossVectors}. */
+    private static final boolean VECTORS = Vectors.available();
+
 
     private Losses() {
     }
@@ -176,6 +181,22 @@ public final class Losses {
     public static float softmaxCrossEntropyWithLogits(MemorySegment zs, long z, MemorySegment ts, long t,
                                                       MemorySegment ds, long d, int batch, int width, int stride,
                                                       double weight) {
+        if (VECTORS && width >= LossVectors.lanes()) { // narrower rows: a handful of exponentials either way
+            float scale = (float) (weight / batch);
+            double total = 0;
+            for (int r = 0; r < batch; r++) {
+                long row = (long) r * stride * Float.BYTES;
+                total += LossVectors.softmaxCrossEntropyRow(zs, z * Float.BYTES + row, ts, t * Float.BYTES + row, ds,
+                        d * Float.BYTES + row, width, scale);
+            }
+            return (float) (weight * (total / batch));
+        }
+        return softmaxCrossEntropyScalar(zs, z, ts, t, ds, d, batch, width, stride, weight);
+    }
+
+    /** The scalar loops of softmax cross-entropy, in double; without the Vector API, and for tests. */
+    static float softmaxCrossEntropyScalar(MemorySegment zs, long z, MemorySegment ts, long t, MemorySegment ds,
+                                           long d, int batch, int width, int stride, double weight) {
         double total = 0;
         for (int r = 0; r < batch; r++) {
             long logits = z + (long) r * stride;
