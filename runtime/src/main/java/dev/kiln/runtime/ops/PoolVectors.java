@@ -48,9 +48,10 @@ final class PoolVectors {
 
     /**
      * One plane's forward pass: {@code outH x outW} window maxima from {@code ys[out]}, the windows' inputs
-     * from {@code xs[in]}, rows {@code inW} apart.
+     * from {@code xs[in]}, rows {@code inW} apart; with {@code relu}, {@code max(0, maximum)}.
      */
-    static void maxForward(MemorySegment xs, long in, MemorySegment ys, long out, int inW, int outH, int outW) {
+    static void maxForward(MemorySegment xs, long in, MemorySegment ys, long out, int inW, int outH, int outW,
+                           boolean relu) {
         int width = 2 * outW; // an odd last column is in no window
         for (int oh = 0; oh < outH; oh++) {
             long upper = (in + 2L * oh * inW) * Float.BYTES;
@@ -58,7 +59,7 @@ final class PoolVectors {
             long outRow = (out + (long) oh * outW) * Float.BYTES;
             for (int q = 0; q < width; q += L) {
                 long at = (long) q * Float.BYTES;
-                windowMaxima(xs, upper + at, lower + at, ys, outRow + at / 2, Math.min(L, width - q));
+                windowMaxima(xs, upper + at, lower + at, ys, outRow + at / 2, Math.min(L, width - q), relu);
             }
         }
     }
@@ -67,7 +68,8 @@ final class PoolVectors {
      * The maxima of the {@code n / 2} windows whose upper halves start at byte {@code upper} of {@code xs}
      * and lower halves at {@code lower}, to byte {@code out} of {@code ys}.
      */
-    private static void windowMaxima(MemorySegment xs, long upper, long lower, MemorySegment ys, long out, int n) {
+    private static void windowMaxima(MemorySegment xs, long upper, long lower, MemorySegment ys, long out, int n,
+                                     boolean relu) {
         VectorMask<Float> inputs = SPECIES.indexInRange(0, n);
         FloatVector ul = FloatVector.fromMemorySegment(SPECIES, xs, upper, ORDER, inputs);
         FloatVector ll = FloatVector.fromMemorySegment(SPECIES, xs, lower, ORDER, inputs);
@@ -81,6 +83,9 @@ final class PoolVectors {
         v = ll.rearrange(SWAP);
         max = max.blend(v, v.compare(VectorOperators.GT, max)
                 .or(v.test(VectorOperators.IS_NAN).andNot(max.test(VectorOperators.IS_NAN))));
+        if (relu) {
+            max = max.lanewise(VectorOperators.MAX, 0f); // Math.max(0f, max), lane by lane
+        }
         max.rearrange(EVENS).intoMemorySegment(ys, out, ORDER, SPECIES.indexInRange(0, n / 2));
     }
 
@@ -90,10 +95,11 @@ final class PoolVectors {
      * (row-major) equal to the window's output, else 0. Returns false, having written part of the plane, when
      * some window holds no input equal to its output, which is also the case of a NaN (equal to nothing): the
      * caller then runs the scalar loops on the plane, which give a NaN's gradient to the first NaN and report
-     * a window that matches nothing.
+     * a window that matches nothing. With {@code relu}, {@code xs} holds a ReLU's input and {@code ys} the
+     * pooled ReLU output: a window whose output is not positive passes 0 to all its inputs.
      */
     static boolean maxBackward(MemorySegment xs, long in, MemorySegment ys, long out, MemorySegment dys, long dOut,
-                               MemorySegment dxs, long dIn, int inW, int outH, int outW) {
+                               MemorySegment dxs, long dIn, int inW, int outH, int outW, boolean relu) {
         for (int oh = 0; oh < outH; oh++) {
             long upper = (in + 2L * oh * inW) * Float.BYTES;
             long lower = upper + (long) inW * Float.BYTES;
@@ -108,9 +114,14 @@ final class PoolVectors {
                 long upperHit = hits(xs, upper + at, ys, window, n);
                 long lowerHit = hits(xs, lower + at, ys, window, n);
                 long upperAny = upperHit | swapPairs(upperHit);
-                if (((upperAny | lowerHit | swapPairs(lowerHit)) & valid) != valid) {
+                // with a ReLU, only the windows whose output is positive pass a gradient, and must match
+                long passing = relu ? positive(ys, window, n) & valid : valid;
+                if (((upperAny | lowerHit | swapPairs(lowerHit)) & passing) != passing) {
                     return false;
                 }
+                upperHit &= passing;
+                lowerHit &= passing;
+                upperAny &= passing;
                 // a left input wins on its own; a right one only when its left partner does not
                 long upperWins = upperHit & ~(upperHit << 1 & ODD_BITS);
                 long lowerWins = lowerHit & ~upperAny & ~(lowerHit << 1 & ODD_BITS);
@@ -131,6 +142,15 @@ final class PoolVectors {
                 .rearrange(DOUBLE);
         return FloatVector.fromMemorySegment(SPECIES, xs, x, ORDER, SPECIES.indexInRange(0, n))
                 .compare(VectorOperators.EQ, maxima).toLong();
+    }
+
+    /**
+     * One bit per lane, set in both lanes of each of the {@code n / 2} windows whose maximum (from byte
+     * {@code max} of {@code ys}) is positive.
+     */
+    private static long positive(MemorySegment ys, long max, int n) {
+        return FloatVector.fromMemorySegment(SPECIES, ys, max, ORDER, SPECIES.indexInRange(0, n / 2))
+                .rearrange(DOUBLE).compare(VectorOperators.GT, 0f).toLong();
     }
 
     /**

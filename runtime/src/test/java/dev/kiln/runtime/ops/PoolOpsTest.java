@@ -254,6 +254,51 @@ class PoolOpsTest {
                 v -> weightedSum(r, maxReference(c.g(), v, c.batch())), toDouble(x, X_OFF, c.inputs())));
     }
 
+    /**
+     * The pooling with its ReLU gives, bit for bit, what a ReLU pass and then the pooling give: the same
+     * outputs, and the same gradient for the ReLU's input as the pooling's backward and then the ReLU's.
+     * The input is mostly negative, zero (of both signs) and tied, so that many windows pass nothing.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void poolingWithItsReluEqualsAReluPassThenThePooling(Case c) {
+        Rng rng = new Rng(9);
+        float[] x = tiedInput(c, rng);
+        for (int j = X_OFF; j < X_OFF + c.inputs(); j++) {
+            x[j] = switch (rng.nextInt(4)) {
+                case 0 -> -Math.abs(x[j]);
+                case 1 -> rng.nextInt(2) == 0 ? 0f : -0f;
+                default -> x[j];
+            };
+        }
+        float[] relu = x.clone();
+        Activations.reluForward(seg(x), X_OFF, seg(relu), X_OFF, c.inputs());
+        float[] twoPasses = new float[Y_OFF + c.outputs()];
+        float[] fused = new float[Y_OFF + c.outputs()];
+        PoolOps.maxForward(c.g(), seg(relu), X_OFF, seg(twoPasses), Y_OFF, c.batch());
+        PoolOps.maxForward(c.g(), seg(x), X_OFF, seg(fused), Y_OFF, c.batch(), true);
+        assertBits("y", twoPasses, fused);
+
+        float[] dy = gradientOfOutput(c, rng);
+        float[] dRelu = new float[DX_OFF + c.inputs()];
+        float[] dxTwoPasses = TestArrays.filled(DX_OFF + c.inputs(), Float.NaN);
+        PoolOps.maxBackward(c.g(), seg(relu), X_OFF, seg(twoPasses), Y_OFF, seg(dy), DY_OFF, seg(dRelu), DX_OFF,
+                c.batch());
+        Activations.reluBackward(seg(x), X_OFF, seg(relu), X_OFF, seg(dRelu), DX_OFF, seg(dxTwoPasses), DX_OFF,
+                c.inputs());
+        float[] dxFused = TestArrays.filled(DX_OFF + c.inputs(), Float.NaN);
+        PoolOps.maxBackward(c.g(), seg(x), X_OFF, seg(fused), Y_OFF, seg(dy), DY_OFF, seg(dxFused), DX_OFF,
+                c.batch(), true);
+        assertBits("dx", dxTwoPasses, dxFused);
+    }
+
+    private static void assertBits(String what, float[] expected, float[] actual) {
+        for (int j = 0; j < expected.length; j++) {
+            assertEquals(Float.floatToRawIntBits(expected[j]), Float.floatToRawIntBits(actual[j]),
+                    what + " at " + j + ": " + expected[j] + " against " + actual[j]);
+        }
+    }
+
     /** The 2 x 2 loops on a 4 x 4 plane, and the general loops (backward) on the same with a column more. */
     @ParameterizedTest(name = "width {0}")
     @ValueSource(ints = {4, 5})

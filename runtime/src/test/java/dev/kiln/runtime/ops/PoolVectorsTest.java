@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The Vector API kernels of 2 x 2 max pooling give, bit for bit, what the scalar loops give: on ties (the
  * first input wins), signed zeros, infinities and NaNs, and for row widths below, at and across whole
- * vectors, where the last vector is masked.
+ * vectors, where the last vector is masked; with and without the ReLU before the pooling.
  */
 class PoolVectorsTest {
 
@@ -50,13 +50,16 @@ class PoolVectorsTest {
             float[] vector = new float[height / 2 * outW + 3];
             java.util.Arrays.fill(scalar, 42f);
             java.util.Arrays.fill(vector, 42f);
-            PoolOps.maxForwardTwoByTwo(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(scalar), 1, width,
-                    height / 2, outW);
-            PoolVectors.maxForward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(vector), 1, width, height / 2,
-                    outW);
-            for (int o = 0; o < scalar.length; o++) {
-                assertEquals(Float.floatToRawIntBits(scalar[o]), Float.floatToRawIntBits(vector[o]),
-                        "output " + o + " (scalar " + scalar[o] + ", vector " + vector[o] + ")");
+            for (boolean relu : new boolean[] {false, true}) {
+                PoolOps.maxForwardTwoByTwo(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(scalar), 1, width,
+                        height / 2, outW, relu);
+                PoolVectors.maxForward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(vector), 1, width,
+                        height / 2, outW, relu);
+                for (int o = 0; o < scalar.length; o++) {
+                    assertEquals(Float.floatToRawIntBits(scalar[o]), Float.floatToRawIntBits(vector[o]),
+                            "output " + o + (relu ? " with ReLU" : "") + " (scalar " + scalar[o] + ", vector "
+                                    + vector[o] + ")");
+                }
             }
         }
     }
@@ -64,28 +67,31 @@ class PoolVectorsTest {
     @ParameterizedTest(name = "width {0}")
     @ValueSource(ints = {2, 4, 10, 16, 18, 28, 32, 34, 40, 64, 66})
     void backwardMatchesTheScalarLoopsBitForBit(int width) {
-        Rng rng = new Rng(100 + width);
-        int height = 6;
-        int outW = width / 2;
-        Pool2dGeometry g = Pool2dGeometry.of(1, height, width, 2, 2, 2, 2, 0, 0, 0, 0);
-        float[] x = plane(height, width, rng, false);
-        float[] y = new float[g.outputSize()];
-        PoolOps.maxForwardTwoByTwo(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0, width, height / 2, outW);
-        float[] dy = new float[g.outputSize()];
-        for (int o = 0; o < dy.length; o++) {
-            dy[o] = (float) rng.nextGaussian();
-        }
-        float[] scalar = new float[x.length + 2];
-        float[] vector = new float[x.length + 2];
-        java.util.Arrays.fill(scalar, 42f);
-        java.util.Arrays.fill(vector, 42f);
-        PoolOps.maxBackwardTwoByTwo(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0,
-                MemorySegment.ofArray(dy), 0, MemorySegment.ofArray(scalar), 1, g, 0, width, height / 2, outW);
-        assertTrue(PoolVectors.maxBackward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0,
-                MemorySegment.ofArray(dy), 0, MemorySegment.ofArray(vector), 1, width, height / 2, outW));
-        for (int j = 0; j < scalar.length; j++) {
-            assertEquals(Float.floatToRawIntBits(scalar[j]), Float.floatToRawIntBits(vector[j]),
-                    "dx " + j + " (scalar " + scalar[j] + ", vector " + vector[j] + ")");
+        for (boolean relu : new boolean[] {false, true}) {
+            Rng rng = new Rng(100 + width);
+            int height = 6;
+            int outW = width / 2;
+            Pool2dGeometry g = Pool2dGeometry.of(1, height, width, 2, 2, 2, 2, 0, 0, 0, 0);
+            float[] x = plane(height, width, rng, false);
+            float[] y = new float[g.outputSize()];
+            PoolOps.maxForwardTwoByTwo(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0, width, height / 2,
+                    outW, relu);
+            float[] dy = new float[g.outputSize()];
+            for (int o = 0; o < dy.length; o++) {
+                dy[o] = (float) rng.nextGaussian();
+            }
+            float[] scalar = new float[x.length + 2];
+            float[] vector = new float[x.length + 2];
+            java.util.Arrays.fill(scalar, 42f);
+            java.util.Arrays.fill(vector, 42f);
+            PoolOps.maxBackwardTwoByTwo(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0,
+                    MemorySegment.ofArray(dy), 0, MemorySegment.ofArray(scalar), 1, g, 0, width, height / 2, outW, relu);
+            assertTrue(PoolVectors.maxBackward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0,
+                    MemorySegment.ofArray(dy), 0, MemorySegment.ofArray(vector), 1, width, height / 2, outW, relu));
+            for (int j = 0; j < scalar.length; j++) {
+                assertEquals(Float.floatToRawIntBits(scalar[j]), Float.floatToRawIntBits(vector[j]),
+                        "dx " + j + (relu ? " with ReLU" : "") + " (scalar " + scalar[j] + ", vector " + vector[j] + ")");
+            }
         }
     }
 
@@ -94,6 +100,6 @@ class PoolVectorsTest {
         float[] x = {1, Float.NaN, 3, 4};
         float[] y = {Float.NaN};
         assertFalse(PoolVectors.maxBackward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0,
-                MemorySegment.ofArray(new float[] {1}), 0, MemorySegment.ofArray(new float[4]), 0, 2, 1, 1));
+                MemorySegment.ofArray(new float[] {1}), 0, MemorySegment.ofArray(new float[4]), 0, 2, 1, 1, false));
     }
 }
