@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Generated classes of networks on images and sequences: convolutions (odd sizes, stride 2, padding, "same"
- * padding with an even kernel, 1x1), max and average pooling, flattening, batch norm after convolutions and
+ * padding with an even kernel, 1x1), max and average pooling (with the ReLU before a max pooling applied by
+ * the pooling, also on the input), flattening, batch norm after convolutions and
  * Dense layers; one-hot and embedding inputs, vanilla RNN, LSTM and GRU, stacked, stateful, giving every step
  * or the last, Dense and softmax on every step. Each agrees with the interpreter (which encodes one-hot inputs
  * in full instead of looking them up) on outputs, losses, gradients and parameters after an SGD step steps, in
@@ -71,6 +72,16 @@ class ShapedNetworksTest {
                 @Dense(3) Layer out;
             }
 
+            @Network(input = {2, 8, 6}, loss = Loss.MSE, maxBatch = 3)
+            class PooledRelus {
+                @Relu Layer gate;                                                    // 2x8x6, on the input
+                @MaxPool2d(2) Layer pool1;                                           // 2x4x3
+                @Conv2d(filters = 3, kernel = 3, padding = 1) @Relu Layer conv;      // 3x4x3
+                @MaxPool2d(value = 2, stride = 1) Layer pool2;                       // 3x3x2, overlapping
+                @Flatten Layer flat;
+                @Dense(2) Layer out;
+            }
+
             @Network(input = 7, loss = Loss.SOFTMAX_CROSS_ENTROPY, maxBatch = 4)
             class CharModel {
                 @OneHot(6) Layer chars;
@@ -110,7 +121,8 @@ class ShapedNetworksTest {
     }
 
     static Stream<String> networks() {
-        return Stream.of("SmallLeNet", "Strided", "Normalized", "CharModel", "LastStep", "Stacked", "OneHotDense");
+        return Stream.of("SmallLeNet", "Strided", "Normalized", "PooledRelus", "CharModel", "LastStep", "Stacked",
+                "OneHotDense");
     }
 
     /** Inputs for {@code batch} samples: ids for a network that reads ids, else values in [-1, 1). */

@@ -4,6 +4,7 @@ import com.palantir.javapoet.CodeBlock;
 import dev.kiln.processor.model.LayerPlan;
 import dev.kiln.processor.model.LossPlan;
 import dev.kiln.processor.model.NetworkPlan;
+import dev.kiln.spec.Activation;
 import dev.kiln.spec.ActivationSpec;
 import dev.kiln.spec.BatchNormSpec;
 import dev.kiln.spec.Conv2dSpec;
@@ -125,6 +126,10 @@ final class PassWriter {
                     if (layer.fused()) {
                         continue;
                     }
+                    if (reluInPooling(i)) {
+                        code.add("// $L: applied by the max pooling after it, to the pooled values\n", layer.title());
+                        continue;
+                    }
                     code.add("// $L\n", layer.title());
                     code.addStatement("$T.$L($N, 0, $N, 0, $L)", RuntimeTypes.ACTIVATIONS,
                             kernel(activation) + "Forward", layer.input().name(), layer.output().name(),
@@ -145,10 +150,20 @@ final class PassWriter {
                                 layer.bias() == null ? CodeBlock.of("$T.NO_BIAS", RuntimeTypes.DENSE_OPS)
                                         : CodeBlock.of("$L", layer.biasWithinLayer()),
                                 layer.output().name(), layer.workspace());
-                case Pool2dSpec pool -> code.add("// $L\n", layer.title())
-                        .addStatement("$T.$L($N, $N, 0, $N, 0, batch)", RuntimeTypes.POOL_OPS,
-                                pool.kind() == Pool2dSpec.Kind.MAX ? "maxForward" : "avgForward", layer.geometry(),
-                                layer.input().name(), layer.output().name());
+                case Pool2dSpec pool -> {
+                    if (reluInPooling(i - 1)) {
+                        LayerPlan relu = layers.get(i - 1);
+                        code.add("// $L, with layer $L's ReLU: max(0, the largest of each window of $N)\n",
+                                layer.title(), relu.number(), relu.input().name())
+                                .addStatement("$T.maxForward($N, $N, 0, $N, 0, batch, true)", RuntimeTypes.POOL_OPS,
+                                        layer.geometry(), relu.input().name(), layer.output().name());
+                    } else {
+                        code.add("// $L\n", layer.title())
+                                .addStatement("$T.$L($N, $N, 0, $N, 0, batch)", RuntimeTypes.POOL_OPS,
+                                        pool.kind() == Pool2dSpec.Kind.MAX ? "maxForward" : "avgForward",
+                                        layer.geometry(), layer.input().name(), layer.output().name());
+                    }
+                }
                 case FlattenSpec flatten -> code.add("// $L: the values stay where they are, in $N\n", layer.title(),
                         layer.output().name());
                 case BatchNormSpec norm -> code.add(batchNormForward(layer, norm));
@@ -333,6 +348,19 @@ final class PassWriter {
         };
     }
 
+    /**
+     * Whether layer {@code i} (from 0) is a ReLU that the max pooling right after it applies: to the pooled
+     * values forward, with its derivative in the pooling's backward (PoolOps, with {@code relu}), so that
+     * neither pass of its own runs over the larger tensor. Unless it is fused into a Dense layer already.
+     */
+    private boolean reluInPooling(int i) {
+        List<LayerPlan> layers = plan.layers();
+        return i >= 0 && i + 1 < layers.size()
+                && layers.get(i).spec() instanceof ActivationSpec activation
+                && activation.function() == Activation.RELU && !layers.get(i).fused()
+                && layers.get(i + 1).spec() instanceof Pool2dSpec pool && pool.kind() == Pool2dSpec.Kind.MAX;
+    }
+
     // layer 3: Dense(16 -> 3), from Iris.out
     // ... (DenseWriter) ...
     CodeBlock backward() {
@@ -354,6 +382,10 @@ final class PassWriter {
                 }
                 case ActivationSpec activation -> {
                     if (layer.fused()) {
+                        continue;
+                    }
+                    if (reluInPooling(i)) {
+                        code.add("// $L: back-propagated with the max pooling above\n", layer.title());
                         continue;
                     }
                     boolean first = layer.first();
@@ -399,16 +431,25 @@ final class PassWriter {
                                 layer.first() ? "inputGradientEnabled ? dx : null" : layer.inputGradient().name(),
                                 layer.workspace());
                 case Pool2dSpec pool -> {
-                    code.add("// $L: $L\n", layer.title(), pool.kind() == Pool2dSpec.Kind.MAX
-                            ? "each output's gradient to the input that was its window's largest"
-                            : "each output's gradient spread evenly over its window");
-                    CodeBlock call = pool.kind() == Pool2dSpec.Kind.MAX
+                    boolean withRelu = reluInPooling(i - 1);
+                    LayerPlan from = withRelu ? layers.get(i - 1) : layer; // where the gradient goes
+                    code.add("// $L: $L\n", layer.title(), withRelu
+                            ? "each positive output's gradient to the first input of its window equal to it, the "
+                                    + "others 0, which is the ReLU's gradient too"
+                            : pool.kind() == Pool2dSpec.Kind.MAX
+                                    ? "each output's gradient to the input that was its window's largest"
+                                    : "each output's gradient spread evenly over its window");
+                    CodeBlock call = withRelu
+                            ? CodeBlock.of("$T.maxBackward($N, $N, 0, $N, 0, $N, 0, $N, 0, batch, true)",
+                                    RuntimeTypes.POOL_OPS, layer.geometry(), from.input().name(), layer.output().name(),
+                                    layer.outputGradient().name(), from.inputGradient().name())
+                            : pool.kind() == Pool2dSpec.Kind.MAX
                             ? CodeBlock.of("$T.maxBackward($N, $N, 0, $N, 0, $N, 0, $N, 0, batch)", RuntimeTypes.POOL_OPS,
                                     layer.geometry(), layer.input().name(), layer.output().name(),
                                     layer.outputGradient().name(), layer.inputGradient().name())
                             : CodeBlock.of("$T.avgBackward($N, $N, 0, $N, 0, batch)", RuntimeTypes.POOL_OPS,
                                     layer.geometry(), layer.outputGradient().name(), layer.inputGradient().name());
-                    if (layer.first()) {
+                    if (from.first()) {
                         code.beginControlFlow("if (inputGradientEnabled)").addStatement(call).endControlFlow();
                     } else {
                         code.addStatement(call);
