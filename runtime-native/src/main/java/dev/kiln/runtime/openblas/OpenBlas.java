@@ -336,12 +336,14 @@ public final class OpenBlas implements Blas {
         int ta = transA ? CblasTrans : CblasNoTrans;
         int tb = transB ? CblasTrans : CblasNoTrans;
         if (a.isNative() && b.isNative() && c.isNative()) {
-            kernel.sgemm(ta, tb, m, n, k, alpha, at(a, aOffset), lda, at(b, bOffset), ldb,
-                    beta, at(c, cOffset), ldc);
+            Slices slices = SLICES.get();
+            kernel.sgemm(ta, tb, m, n, k, alpha, slices.at(a, aOffset), lda, slices.at(b, bOffset), ldb,
+                    beta, slices.at(c, cOffset), ldc);
         } else if ((long) m * n * k <= criticalMaxWork && (a.isNative() || aOffset == 0)
                 && (b.isNative() || bOffset == 0) && (c.isNative() || cOffset == 0)) {
-            kernel.sgemmCritical(ta, tb, m, n, k, alpha, at(a, aOffset), lda, at(b, bOffset), ldb,
-                    beta, at(c, cOffset), ldc);
+            Slices slices = SLICES.get();
+            kernel.sgemmCritical(ta, tb, m, n, k, alpha, slices.at(a, aOffset), lda, slices.at(b, bOffset), ldb,
+                    beta, slices.at(c, cOffset), ldc);
         } else {
             staged(ta, tb, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         }
@@ -354,15 +356,18 @@ public final class OpenBlas implements Blas {
         Scratch scratch = SCRATCH.get();
         int aRows = ta == CblasTrans ? k : m;
         int aWidth = ta == CblasTrans ? m : k;
-        MemorySegment na = a.isNative() ? at(a, aOffset) : stage(scratch, Scratch.A, a, aOffset, aRows, aWidth, lda);
+        Slices slices = SLICES.get();
+        MemorySegment na = a.isNative() ? slices.at(a, aOffset)
+                : stage(scratch, Scratch.A, a, aOffset, aRows, aWidth, lda);
         int nlda = a.isNative() ? lda : aWidth;
         int bRows = tb == CblasTrans ? n : k;
         int bWidth = tb == CblasTrans ? k : n;
-        MemorySegment nb = b.isNative() ? at(b, bOffset) : stage(scratch, Scratch.B, b, bOffset, bRows, bWidth, ldb);
+        MemorySegment nb = b.isNative() ? slices.at(b, bOffset)
+                : stage(scratch, Scratch.B, b, bOffset, bRows, bWidth, ldb);
         int nldb = b.isNative() ? ldb : bWidth;
         MemorySegment nc;
         if (c.isNative()) {
-            nc = at(c, cOffset);
+            nc = slices.at(c, cOffset);
         } else if (beta != 0) {
             nc = stage(scratch, Scratch.C, c, cOffset, m, n, ldc);
         } else {
@@ -382,9 +387,39 @@ public final class OpenBlas implements Blas {
         return to;
     }
 
-    /** The segment from element {@code offset} on (the segment itself at 0, which allocates nothing). */
-    private static MemorySegment at(MemorySegment segment, long offset) {
-        return offset == 0 ? segment : segment.asSlice(offset * Float.BYTES);
+    private static final ThreadLocal<Slices> SLICES = ThreadLocal.withInitial(Slices::new);
+
+    /**
+     * The operands' slices a thread has passed to the library, by segment and offset, so that the same
+     * operand is the same slice every time. A downcall takes a segment that starts at the matrix, and a slice
+     * per product was allocated whenever the JIT did not remove it (120 bytes a product, at the offsets a
+     * model's one allocation has: 7.7 KB per step of the char-LSTM, in some JVMs for good). A model's
+     * products repeat their operands every step, so a small table keeps them all: direct-mapped, 1,024
+     * entries per thread, an entry replaced when another operand maps to it. It holds on to at most that
+     * many segments (a closed arena's are refused by the checks before they are looked up).
+     */
+    static final class Slices {
+        static final int SIZE = 1024;
+        private final MemorySegment[] bases = new MemorySegment[SIZE];
+        private final long[] offsets = new long[SIZE];
+        private final MemorySegment[] slices = new MemorySegment[SIZE];
+
+        /** The segment from element {@code offset} on (the segment itself at 0). */
+        MemorySegment at(MemorySegment segment, long offset) {
+            if (offset == 0) {
+                return segment;
+            }
+            long mixed = (System.identityHashCode(segment) * 0x9E37_79B9L + offset) * 0x9E37_79B9_7F4A_7C15L;
+            int i = (int) (mixed >>> (Long.SIZE - 10)); // the top bits of a multiplicative hash: SIZE = 2^10
+            if (bases[i] == segment && offsets[i] == offset) {
+                return slices[i];
+            }
+            MemorySegment slice = segment.asSlice(offset * Float.BYTES);
+            bases[i] = segment;
+            offsets[i] = offset;
+            slices[i] = slice;
+            return slice;
+        }
     }
 
     /** Copies {@code rows} rows of {@code width} floats, {@code ld} apart, to {@code to} with no gaps. */

@@ -54,4 +54,30 @@ class OpenBlasAllocationTest {
                     "native segment product");
         }
     }
+
+    /**
+     * A recurrent layer's products in one segment, as a model holds its memory: every step of a sequence
+     * reads and writes rows at an offset of their own, 3 x 64 operands, the same every batch.
+     */
+    @Test
+    void productsAtManyOffsetsOfOneSegmentAllocateNothing() {
+        OpenBlasLibrary library = TestLibraries.any().orElse(null);
+        assumeTrue(library != null, "no OpenBLAS on this machine");
+        OpenBlas blas = new OpenBlas(library, Kernel.of(library.bindings()), OpenBlas.CRITICAL_MAX_WORK);
+        int batch = 4;
+        int hidden = 8;
+        int steps = 64;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment memory = arena.allocate(4L * (3 * steps * batch * hidden + 1000));
+            long weights = 1;
+            long states = weights + (long) hidden * hidden;
+            long gates = states + (long) steps * batch * hidden;
+            assertEquals(0, allocatedBy(() -> {
+                for (int t = 0; t < steps; t++) {
+                    blas.sgemm(false, true, batch, hidden, hidden, 1, memory, states + (long) t * batch * hidden, hidden,
+                            memory, weights, hidden, 1, memory, gates + (long) t * batch * hidden, hidden);
+                }
+            }), "64 steps' products");
+        }
+    }
 }
