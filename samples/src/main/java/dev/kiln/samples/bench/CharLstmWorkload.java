@@ -19,6 +19,8 @@ final class CharLstmWorkload {
     static final int STEPS = 200;
     static final int WARMUP = 10;
     static final int LOSS_FROM = 181;
+    /** The first step of the allocation figure once the JIT has compiled the step. */
+    static final int LATE_FROM = 101;
     static final int CHARACTERS_PER_STEP = 32 * 64;
 
     private CharLstmWorkload() {
@@ -31,12 +33,23 @@ final class CharLstmWorkload {
         double[] losses = new double[STEPS];
         long timedFrom = 0;
         CpuUsage.Snapshot before = null;
+        long allocated = 0; // by the timed steps themselves
+        long allocatedLate = 0; // by steps LATE_FROM.., when the JIT has compiled the step
         for (int step = 1; step <= STEPS; step++) {
             if (step == WARMUP + 1) {
                 before = CpuUsage.now();
                 timedFrom = System.nanoTime();
             }
+            long bytesBefore = Allocated.bytes();
             losses[step - 1] = lm.trainStep(step - 1);
+            long bytesAfter = Allocated.bytes();
+            if (step > WARMUP) {
+                allocated = bytesBefore < 0 || bytesAfter < 0 || allocated < 0 ? -1 : allocated + bytesAfter - bytesBefore;
+            }
+            if (step >= LATE_FROM) {
+                allocatedLate = bytesBefore < 0 || bytesAfter < 0 || allocatedLate < 0 ? -1
+                        : allocatedLate + bytesAfter - bytesBefore;
+            }
             if (!Double.isFinite(losses[step - 1])) {
                 throw new ArithmeticException("W3: the loss became " + losses[step - 1] + " at step " + step);
             }
@@ -52,8 +65,9 @@ final class CharLstmWorkload {
             lateLoss += losses[step - 1];
         }
         lateLoss /= STEPS - LOSS_FROM + 1;
-        Workloads.progress("W3: %.0f characters/s, loss(181..200) %.4f, %s", throughput, lateLoss,
-                Workloads.describe(contention));
+        Workloads.progress("W3: %.0f characters/s, loss(181..200) %.4f, bytes allocated per step %s (steps %d..%d: %s), %s",
+                throughput, lateLoss, Allocated.perStep(0, allocated, STEPS - WARMUP), LATE_FROM, STEPS,
+                Allocated.perStep(0, allocatedLate, STEPS - LATE_FROM + 1), Workloads.describe(contention));
         List<Double> all = new ArrayList<>();
         for (double loss : losses) {
             all.add(loss);
@@ -75,6 +89,12 @@ final class CharLstmWorkload {
         result.put("throughput_definition", (STEPS - WARMUP) + " x " + CHARACTERS_PER_STEP
                 + " characters / wall time of steps " + (WARMUP + 1) + ".." + STEPS);
         result.put("loss_181_200", lateLoss);
+        result.put("bytes_allocated_per_step", Allocated.perStep(0, allocated, STEPS - WARMUP));
+        result.put("bytes_allocated_per_step_late", Allocated.perStep(0, allocatedLate, STEPS - LATE_FROM + 1));
+        result.put("bytes_allocated_definition", "bytes the training thread allocated in steps " + (WARMUP + 1) + ".."
+                + STEPS + " (the streams' ids and targets, forward, loss, backward, Adam) / their count; _late: in steps "
+                + LATE_FROM + ".." + STEPS + ", once the JIT has compiled the step (the first timed steps still run "
+                + "partly in its lower tiers, where vectors are objects)");
         result.put("contention", contention);
         result.put("load_seconds", loadSeconds);
         result.put("losses", all);

@@ -44,12 +44,16 @@ final class LeNetWorkload {
         Batches batches = new Batches(train, BATCH, Workloads.W1_SHUFFLE_SEED);
         double[] seconds = new double[epochs];
         List<Map<String, Object>> perEpoch = new ArrayList<>();
+        long allocated = 0; // by the steps of epochs 2.. (the first compiles the code)
+        long steps = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             batches.startEpoch(epoch); // the permutation: outside the timed region
             network.setTraining(true);
             CpuUsage.Snapshot before = CpuUsage.now();
             long t0 = System.nanoTime();
             double lossSum = 0;
+            long bytesBefore = Allocated.bytes();
+            int epochSteps = 0;
             while (batches.next()) { // gathering the batch is inside the timed region
                 int size = batches.size();
                 network.zeroGradients();
@@ -58,8 +62,14 @@ final class LeNetWorkload {
                 network.backward();
                 adam.step(network.parameters(), network.gradients());
                 lossSum += (double) loss * size;
+                epochSteps++;
             }
             long t1 = System.nanoTime();
+            long bytesAfter = Allocated.bytes();
+            if (epoch > 1 || epochs == 1) {
+                allocated = bytesBefore < 0 || bytesAfter < 0 || allocated < 0 ? -1 : allocated + bytesAfter - bytesBefore;
+                steps += epochSteps;
+            }
             network.setTraining(false);
             Map<String, Object> contention = CpuUsage.between(before, CpuUsage.now());
             double elapsed = (t1 - t0) / 1e9;
@@ -79,7 +89,8 @@ final class LeNetWorkload {
                     train.size() / elapsed, meanLoss, Workloads.describe(contention));
         }
         double accuracy = Evaluation.accuracy(network, test);
-        Workloads.progress("W2 test accuracy %.4f", accuracy);
+        Workloads.progress("W2 test accuracy %.4f; %s bytes allocated per step", accuracy,
+                Allocated.perStep(0, allocated, steps));
         Map<String, Object> convolutions = convolutionRate(blas);
         Workloads.progress("W2 convolution layers alone: %.1f GFLOP/s; sgemm 512: %.1f GFLOP/s",
                 (double) convolutions.get("conv_gflops"), (double) convolutions.get("sgemm_512_gflops"));
@@ -95,6 +106,9 @@ final class LeNetWorkload {
                 : train.size() + " / wall time of epoch 1 (only one epoch was run)");
         result.put("epoch1_samples_per_s", train.size() / seconds[0]);
         result.put("test_accuracy", accuracy);
+        result.put("bytes_allocated_per_step", Allocated.perStep(0, allocated, steps));
+        result.put("bytes_allocated_definition", "bytes the training thread allocated in the timed loops of epochs 2.."
+                + epochs + " (gathering the batch, forward, loss, backward, Adam) / their steps");
         result.put("convolutions", convolutions);
         result.put("load_seconds", loadSeconds);
         result.put("per_epoch", perEpoch);
