@@ -17,11 +17,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * For every optimizer: the vector loops (native segments, the Vector API present, as the build's tests
  * run) give exactly the bits of the plain loops (arrays), parameters and state, over a length that
- * leaves a remainder after the whole vectors; and a step allocates nothing once the state exists.
+ * spans blocks and leaves a remainder after the whole vectors; and a step allocates nothing once the state
+ * exists.
  */
 class VectorLoopsTest {
 
-    private static final int COUNT = 1013;
+    /** Two whole blocks of the vector loops, part of a third, and a remainder after the whole vectors. */
+    private static final int COUNT = 2 * VectorUpdates.BLOCK + 989;
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.kiln.runtime.optim.OptimizerCases#all")
