@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -41,6 +42,15 @@ final class VectorGemmKernel extends GemmKernel {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    /**
+     * Fixed lane pairings that sum a vector's lanes in one order whatever code runs it ({@code reduceLanes}
+     * leaves the order open, and the JIT's reduction and the interpreter's differed): lane {@code i} takes
+     * lane {@code i ^ k}, {@code k = L/2, ..., 1}, and lane 0 ends with the sum.
+     */
+    private static final VectorShuffle<Float> FOLD8 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 8) % L);
+    private static final VectorShuffle<Float> FOLD4 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 4) % L);
+    private static final VectorShuffle<Float> FOLD2 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 2) % L);
+    private static final VectorShuffle<Float> FOLD1 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 1) % L);
 
     /** Half a preferred vector (8 floats when the preferred vectors hold 16), for slivers of 8 rows. */
     private static final VectorSpecies<Float> HALF = FloatVector.SPECIES_256;
@@ -601,10 +611,50 @@ final class VectorGemmKernel extends GemmKernel {
             s2 = xv.fma(FloatVector.fromArray(SPECIES, b, r2 + p), s2);
             s3 = xv.fma(FloatVector.fromArray(SPECIES, b, r3 + p), s3);
         }
-        float t0 = s0.reduceLanes(VectorOperators.ADD);
-        float t1 = s1.reduceLanes(VectorOperators.ADD);
-        float t2 = s2.reduceLanes(VectorOperators.ADD);
-        float t3 = s3.reduceLanes(VectorOperators.ADD);
+        if (L >= 16) {
+            s0 = s0.add(s0.rearrange(FOLD8));
+        }
+        if (L >= 8) {
+            s0 = s0.add(s0.rearrange(FOLD4));
+        }
+        if (L >= 4) {
+            s0 = s0.add(s0.rearrange(FOLD2));
+        }
+        s0 = s0.add(s0.rearrange(FOLD1));
+        if (L >= 16) {
+            s1 = s1.add(s1.rearrange(FOLD8));
+        }
+        if (L >= 8) {
+            s1 = s1.add(s1.rearrange(FOLD4));
+        }
+        if (L >= 4) {
+            s1 = s1.add(s1.rearrange(FOLD2));
+        }
+        s1 = s1.add(s1.rearrange(FOLD1));
+        if (L >= 16) {
+            s2 = s2.add(s2.rearrange(FOLD8));
+        }
+        if (L >= 8) {
+            s2 = s2.add(s2.rearrange(FOLD4));
+        }
+        if (L >= 4) {
+            s2 = s2.add(s2.rearrange(FOLD2));
+        }
+        s2 = s2.add(s2.rearrange(FOLD1));
+        if (L >= 16) {
+            s3 = s3.add(s3.rearrange(FOLD8));
+        }
+        if (L >= 8) {
+            s3 = s3.add(s3.rearrange(FOLD4));
+        }
+        if (L >= 4) {
+            s3 = s3.add(s3.rearrange(FOLD2));
+        }
+        s3 = s3.add(s3.rearrange(FOLD1));
+        float t0 = s0.lane(0);
+        float t1 = s1.lane(0);
+        float t2 = s2.lane(0);
+        float t3 = s3.lane(0);
         for (; p < k; p++) {
             float xp = x[xi + p];
             t0 += xp * b[r0 + p];

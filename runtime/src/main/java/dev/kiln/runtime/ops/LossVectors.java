@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,6 +19,17 @@ final class LossVectors {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+    /**
+     * Fixed lane pairings that sum a vector's lanes in one order whatever code runs it: the Vector API
+     * leaves the order of {@code reduceLanes(ADD)} open, and the JIT's compiled reduction and the
+     * interpreter's added the lanes differently, so that a run's results depended on when the JIT compiled
+     * the loop. Lane {@code i} takes lane {@code i ^ k} ({@code k = L/2, ..., 1}), then lane 0 holds the sum.
+     */
+    private static final VectorShuffle<Float> FOLD8 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 8) % L);
+    private static final VectorShuffle<Float> FOLD4 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 4) % L);
+    private static final VectorShuffle<Float> FOLD2 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 2) % L);
+    private static final VectorShuffle<Float> FOLD1 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 1) % L);
 
     private LossVectors() {
     }
@@ -63,7 +75,17 @@ final class LossVectors {
             sums = sums.add(FloatVector.fromMemorySegment(SPECIES, xs, x + (long) j * Float.BYTES, ORDER,
                     SPECIES.indexInRange(j, width)));
         }
-        return sums.reduceLanes(VectorOperators.ADD);
+        if (L >= 16) {
+            sums = sums.add(sums.rearrange(FOLD8));
+        }
+        if (L >= 8) {
+            sums = sums.add(sums.rearrange(FOLD4));
+        }
+        if (L >= 4) {
+            sums = sums.add(sums.rearrange(FOLD2));
+        }
+        sums = sums.add(sums.rearrange(FOLD1));
+        return sums.lane(0);
     }
 
     /** The dot product of {@code width} floats from byte {@code x} and from byte {@code y}. */
@@ -75,7 +97,17 @@ final class LossVectors {
             sums = FloatVector.fromMemorySegment(SPECIES, xs, x + at, ORDER, lanes)
                     .fma(FloatVector.fromMemorySegment(SPECIES, ys, y + at, ORDER, lanes), sums);
         }
-        return sums.reduceLanes(VectorOperators.ADD);
+        if (L >= 16) {
+            sums = sums.add(sums.rearrange(FOLD8));
+        }
+        if (L >= 8) {
+            sums = sums.add(sums.rearrange(FOLD4));
+        }
+        if (L >= 4) {
+            sums = sums.add(sums.rearrange(FOLD2));
+        }
+        sums = sums.add(sums.rearrange(FOLD1));
+        return sums.lane(0);
     }
 
     /** {@code e_j = exp(z_j - max)} from byte {@code e} of {@code es}; returns their sum. */
@@ -89,7 +121,17 @@ final class LossVectors {
             sums = sums.add(exp, lanes);
             exp.intoMemorySegment(es, e + at, ORDER, lanes);
         }
-        return sums.reduceLanes(VectorOperators.ADD);
+        if (L >= 16) {
+            sums = sums.add(sums.rearrange(FOLD8));
+        }
+        if (L >= 8) {
+            sums = sums.add(sums.rearrange(FOLD4));
+        }
+        if (L >= 4) {
+            sums = sums.add(sums.rearrange(FOLD2));
+        }
+        sums = sums.add(sums.rearrange(FOLD1));
+        return sums.lane(0);
     }
 
     /** {@code d_j = e_j a + t_j b} in place of the {@code e_j} from byte {@code d}. */
