@@ -1,12 +1,12 @@
 package dev.kiln.runtime.blas;
 
+import dev.kiln.runtime.LaneFolds;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -42,16 +42,6 @@ final class VectorGemmKernel extends GemmKernel {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    /**
-     * Fixed lane pairings that sum a vector's lanes in one order whatever code runs it ({@code reduceLanes}
-     * leaves the order open, and the JIT's reduction and the interpreter's differed): lane {@code i} takes
-     * lane {@code i ^ k}, {@code k = L/2, ..., 1}, and lane 0 ends with the sum.
-     */
-    private static final VectorShuffle<Float> FOLD8 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 8) % L);
-    private static final VectorShuffle<Float> FOLD4 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 4) % L);
-    private static final VectorShuffle<Float> FOLD2 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 2) % L);
-    private static final VectorShuffle<Float> FOLD1 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 1) % L);
-
     /** Half a preferred vector (8 floats when the preferred vectors hold 16), for slivers of 8 rows. */
     private static final VectorSpecies<Float> HALF = FloatVector.SPECIES_256;
 
@@ -611,46 +601,50 @@ final class VectorGemmKernel extends GemmKernel {
             s2 = xv.fma(FloatVector.fromArray(SPECIES, b, r2 + p), s2);
             s3 = xv.fma(FloatVector.fromArray(SPECIES, b, r3 + p), s3);
         }
+        // s0's lanes summed in a fixed order (LaneFolds), into lane 0
         if (L >= 16) {
-            s0 = s0.add(s0.rearrange(FOLD8));
+            s0 = s0.add(s0.rearrange(LaneFolds.BY_8));
         }
         if (L >= 8) {
-            s0 = s0.add(s0.rearrange(FOLD4));
+            s0 = s0.add(s0.rearrange(LaneFolds.BY_4));
         }
         if (L >= 4) {
-            s0 = s0.add(s0.rearrange(FOLD2));
+            s0 = s0.add(s0.rearrange(LaneFolds.BY_2));
         }
-        s0 = s0.add(s0.rearrange(FOLD1));
+        s0 = s0.add(s0.rearrange(LaneFolds.BY_1));
+        // s1's lanes summed in a fixed order (LaneFolds), into lane 0
         if (L >= 16) {
-            s1 = s1.add(s1.rearrange(FOLD8));
+            s1 = s1.add(s1.rearrange(LaneFolds.BY_8));
         }
         if (L >= 8) {
-            s1 = s1.add(s1.rearrange(FOLD4));
+            s1 = s1.add(s1.rearrange(LaneFolds.BY_4));
         }
         if (L >= 4) {
-            s1 = s1.add(s1.rearrange(FOLD2));
+            s1 = s1.add(s1.rearrange(LaneFolds.BY_2));
         }
-        s1 = s1.add(s1.rearrange(FOLD1));
+        s1 = s1.add(s1.rearrange(LaneFolds.BY_1));
+        // s2's lanes summed in a fixed order (LaneFolds), into lane 0
         if (L >= 16) {
-            s2 = s2.add(s2.rearrange(FOLD8));
+            s2 = s2.add(s2.rearrange(LaneFolds.BY_8));
         }
         if (L >= 8) {
-            s2 = s2.add(s2.rearrange(FOLD4));
+            s2 = s2.add(s2.rearrange(LaneFolds.BY_4));
         }
         if (L >= 4) {
-            s2 = s2.add(s2.rearrange(FOLD2));
+            s2 = s2.add(s2.rearrange(LaneFolds.BY_2));
         }
-        s2 = s2.add(s2.rearrange(FOLD1));
+        s2 = s2.add(s2.rearrange(LaneFolds.BY_1));
+        // s3's lanes summed in a fixed order (LaneFolds), into lane 0
         if (L >= 16) {
-            s3 = s3.add(s3.rearrange(FOLD8));
+            s3 = s3.add(s3.rearrange(LaneFolds.BY_8));
         }
         if (L >= 8) {
-            s3 = s3.add(s3.rearrange(FOLD4));
+            s3 = s3.add(s3.rearrange(LaneFolds.BY_4));
         }
         if (L >= 4) {
-            s3 = s3.add(s3.rearrange(FOLD2));
+            s3 = s3.add(s3.rearrange(LaneFolds.BY_2));
         }
-        s3 = s3.add(s3.rearrange(FOLD1));
+        s3 = s3.add(s3.rearrange(LaneFolds.BY_1));
         float t0 = s0.lane(0);
         float t1 = s1.lane(0);
         float t2 = s2.lane(0);

@@ -2,13 +2,13 @@ package dev.kiln.runtime.ops;
 
 import static dev.kiln.runtime.Memory.FLOAT;
 
+import dev.kiln.runtime.LaneFolds;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -65,17 +65,6 @@ final class ConvVectors {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-
-    /**
-     * Fixed lane pairings that sum a vector's lanes in one order whatever code runs it: the Vector API
-     * leaves the order of {@code reduceLanes(ADD)} open, and the JIT's compiled reduction and the
-     * interpreter's added the lanes differently, so that a run's results depended on when the JIT compiled
-     * the loop. Lane {@code i} takes lane {@code i ^ k} ({@code k = L/2, ..., 1}), then lane 0 holds the sum.
-     */
-    private static final VectorShuffle<Float> FOLD8 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 8) % L);
-    private static final VectorShuffle<Float> FOLD4 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 4) % L);
-    private static final VectorShuffle<Float> FOLD2 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 2) % L);
-    private static final VectorShuffle<Float> FOLD1 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 1) % L);
 
     private ConvVectors() {
     }
@@ -145,16 +134,17 @@ final class ConvVectors {
         for (; j <= n - L; j += L) {
             acc = acc.add(FloatVector.fromMemorySegment(SPECIES, src, (s + j) * Float.BYTES, ORDER));
         }
+        // acc's lanes summed in a fixed order (LaneFolds), into lane 0
         if (L >= 16) {
-            acc = acc.add(acc.rearrange(FOLD8));
+            acc = acc.add(acc.rearrange(LaneFolds.BY_8));
         }
         if (L >= 8) {
-            acc = acc.add(acc.rearrange(FOLD4));
+            acc = acc.add(acc.rearrange(LaneFolds.BY_4));
         }
         if (L >= 4) {
-            acc = acc.add(acc.rearrange(FOLD2));
+            acc = acc.add(acc.rearrange(LaneFolds.BY_2));
         }
-        acc = acc.add(acc.rearrange(FOLD1));
+        acc = acc.add(acc.rearrange(LaneFolds.BY_1));
         float sum = acc.lane(0);
         for (; j < n; j++) {
             sum += src.getAtIndex(FLOAT, s + j);

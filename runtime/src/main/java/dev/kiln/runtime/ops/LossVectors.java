@@ -1,11 +1,11 @@
 package dev.kiln.runtime.ops;
 
+import dev.kiln.runtime.LaneFolds;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,17 +19,6 @@ final class LossVectors {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-
-    /**
-     * Fixed lane pairings that sum a vector's lanes in one order whatever code runs it: the Vector API
-     * leaves the order of {@code reduceLanes(ADD)} open, and the JIT's compiled reduction and the
-     * interpreter's added the lanes differently, so that a run's results depended on when the JIT compiled
-     * the loop. Lane {@code i} takes lane {@code i ^ k} ({@code k = L/2, ..., 1}), then lane 0 holds the sum.
-     */
-    private static final VectorShuffle<Float> FOLD8 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 8) % L);
-    private static final VectorShuffle<Float> FOLD4 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 4) % L);
-    private static final VectorShuffle<Float> FOLD2 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 2) % L);
-    private static final VectorShuffle<Float> FOLD1 = VectorShuffle.fromOp(SPECIES, i -> (i ^ 1) % L);
 
     private LossVectors() {
     }
@@ -75,16 +64,17 @@ final class LossVectors {
             sums = sums.add(FloatVector.fromMemorySegment(SPECIES, xs, x + (long) j * Float.BYTES, ORDER,
                     SPECIES.indexInRange(j, width)));
         }
+        // sums's lanes summed in a fixed order (LaneFolds), into lane 0
         if (L >= 16) {
-            sums = sums.add(sums.rearrange(FOLD8));
+            sums = sums.add(sums.rearrange(LaneFolds.BY_8));
         }
         if (L >= 8) {
-            sums = sums.add(sums.rearrange(FOLD4));
+            sums = sums.add(sums.rearrange(LaneFolds.BY_4));
         }
         if (L >= 4) {
-            sums = sums.add(sums.rearrange(FOLD2));
+            sums = sums.add(sums.rearrange(LaneFolds.BY_2));
         }
-        sums = sums.add(sums.rearrange(FOLD1));
+        sums = sums.add(sums.rearrange(LaneFolds.BY_1));
         return sums.lane(0);
     }
 
@@ -97,16 +87,17 @@ final class LossVectors {
             sums = FloatVector.fromMemorySegment(SPECIES, xs, x + at, ORDER, lanes)
                     .fma(FloatVector.fromMemorySegment(SPECIES, ys, y + at, ORDER, lanes), sums);
         }
+        // sums's lanes summed in a fixed order (LaneFolds), into lane 0
         if (L >= 16) {
-            sums = sums.add(sums.rearrange(FOLD8));
+            sums = sums.add(sums.rearrange(LaneFolds.BY_8));
         }
         if (L >= 8) {
-            sums = sums.add(sums.rearrange(FOLD4));
+            sums = sums.add(sums.rearrange(LaneFolds.BY_4));
         }
         if (L >= 4) {
-            sums = sums.add(sums.rearrange(FOLD2));
+            sums = sums.add(sums.rearrange(LaneFolds.BY_2));
         }
-        sums = sums.add(sums.rearrange(FOLD1));
+        sums = sums.add(sums.rearrange(LaneFolds.BY_1));
         return sums.lane(0);
     }
 
@@ -121,16 +112,17 @@ final class LossVectors {
             sums = sums.add(exp, lanes);
             exp.intoMemorySegment(es, e + at, ORDER, lanes);
         }
+        // sums's lanes summed in a fixed order (LaneFolds), into lane 0
         if (L >= 16) {
-            sums = sums.add(sums.rearrange(FOLD8));
+            sums = sums.add(sums.rearrange(LaneFolds.BY_8));
         }
         if (L >= 8) {
-            sums = sums.add(sums.rearrange(FOLD4));
+            sums = sums.add(sums.rearrange(LaneFolds.BY_4));
         }
         if (L >= 4) {
-            sums = sums.add(sums.rearrange(FOLD2));
+            sums = sums.add(sums.rearrange(LaneFolds.BY_2));
         }
-        sums = sums.add(sums.rearrange(FOLD1));
+        sums = sums.add(sums.rearrange(LaneFolds.BY_1));
         return sums.lane(0);
     }
 
