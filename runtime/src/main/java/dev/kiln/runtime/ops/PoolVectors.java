@@ -37,6 +37,8 @@ final class PoolVectors {
     private static final long EVEN_BITS = 0x5555_5555_5555_5555L;
     /** The odd lanes' bits: the right input of each window. */
     private static final long ODD_BITS = ~EVEN_BITS;
+    /** One bit for each lane of a vector. */
+    private static final long LANES = (1L << L) - 1;
 
     private PoolVectors() {
     }
@@ -111,11 +113,12 @@ final class PoolVectors {
                 long valid = n == Long.SIZE ? -1L : (1L << n) - 1;
                 long at = (long) q * Float.BYTES;
                 long window = out * Float.BYTES + outRow + at / 2;
-                long upperHit = hits(xs, upper + at, ys, window, n);
-                long lowerHit = hits(xs, lower + at, ys, window, n);
+                long bits = hits(xs, upper + at, lower + at, ys, window, n, relu);
+                long upperHit = bits & LANES;
+                long lowerHit = bits >>> L & LANES;
                 long upperAny = upperHit | swapPairs(upperHit);
                 // with a ReLU, only the windows whose output is positive pass a gradient, and must match
-                long passing = relu ? positive(ys, window, n) & valid : valid;
+                long passing = relu ? bits >>> 2 * L & valid : valid;
                 if (((upperAny | lowerHit | swapPairs(lowerHit)) & passing) != passing) {
                     return false;
                 }
@@ -126,41 +129,44 @@ final class PoolVectors {
                 long upperWins = upperHit & ~(upperHit << 1 & ODD_BITS);
                 long lowerWins = lowerHit & ~upperAny & ~(lowerHit << 1 & ODD_BITS);
                 long gradient = dOut * Float.BYTES + outRow + at / 2;
-                scatter(dys, gradient, upperWins, dxs, dUpper + at, n);
-                scatter(dys, gradient, lowerWins, dxs, dLower + at, n);
+                scatter(dys, gradient, upperWins | lowerWins << L, dxs, dUpper + at, dLower + at, n);
             }
         }
         return true;
     }
 
     /**
-     * One bit per lane, set where one of the {@code n} inputs from byte {@code x} of {@code xs} equals its
-     * window's maximum, read from byte {@code max} of {@code ys} ({@code n / 2} windows).
+     * The comparisons of one vector of each of two input rows (from bytes {@code upper} and {@code lower} of
+     * {@code xs}, {@code n} inputs) with their windows' maxima (from byte {@code max} of {@code ys}, {@code
+     * n / 2} windows), one bit per lane: bits {@code [0, L)} where an upper input equals its maximum, {@code
+     * [L, 2L)} the lower ones, and with {@code relu}, {@code [2L, 3L)} where the maximum is positive.
      */
-    private static long hits(MemorySegment xs, long x, MemorySegment ys, long max, int n) {
+    private static long hits(MemorySegment xs, long upper, long lower, MemorySegment ys, long max, int n,
+                             boolean relu) {
         FloatVector maxima = FloatVector.fromMemorySegment(SPECIES, ys, max, ORDER, SPECIES.indexInRange(0, n / 2))
                 .rearrange(DOUBLE);
-        return FloatVector.fromMemorySegment(SPECIES, xs, x, ORDER, SPECIES.indexInRange(0, n))
+        VectorMask<Float> inputs = SPECIES.indexInRange(0, n);
+        long upperHit = FloatVector.fromMemorySegment(SPECIES, xs, upper, ORDER, inputs)
                 .compare(VectorOperators.EQ, maxima).toLong();
+        long lowerHit = FloatVector.fromMemorySegment(SPECIES, xs, lower, ORDER, inputs)
+                .compare(VectorOperators.EQ, maxima).toLong();
+        long positive = relu ? maxima.compare(VectorOperators.GT, 0f).toLong() : 0;
+        return upperHit | lowerHit << L | positive << 2 * L;
     }
 
     /**
-     * One bit per lane, set in both lanes of each of the {@code n / 2} windows whose maximum (from byte
-     * {@code max} of {@code ys}) is positive.
+     * Writes {@code n} input gradients from byte {@code upper} and from byte {@code lower} of {@code dxs}: the
+     * window's gradient (from byte {@code dy} of {@code dys}, {@code n / 2} windows) where the lane's bit in
+     * {@code wins} is set (bits {@code [0, L)} for the upper row, {@code [L, 2L)} the lower), else 0.
      */
-    private static long positive(MemorySegment ys, long max, int n) {
-        return FloatVector.fromMemorySegment(SPECIES, ys, max, ORDER, SPECIES.indexInRange(0, n / 2))
-                .rearrange(DOUBLE).compare(VectorOperators.GT, 0f).toLong();
-    }
-
-    /**
-     * Writes {@code n} input gradients from byte {@code dx} of {@code dxs}: the window's gradient (from byte
-     * {@code dy} of {@code dys}, {@code n / 2} windows) where the lane's bit in {@code wins} is set, else 0.
-     */
-    private static void scatter(MemorySegment dys, long dy, long wins, MemorySegment dxs, long dx, int n) {
+    private static void scatter(MemorySegment dys, long dy, long wins, MemorySegment dxs, long upper, long lower,
+                                int n) {
         FloatVector gradient = FloatVector.fromMemorySegment(SPECIES, dys, dy, ORDER, SPECIES.indexInRange(0, n / 2))
                 .rearrange(DOUBLE);
-        FloatVector.zero(SPECIES).blend(gradient, VectorMask.fromLong(SPECIES, wins))
-                .intoMemorySegment(dxs, dx, ORDER, SPECIES.indexInRange(0, n));
+        VectorMask<Float> inputs = SPECIES.indexInRange(0, n);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        zero.blend(gradient, VectorMask.fromLong(SPECIES, wins & LANES)).intoMemorySegment(dxs, upper, ORDER, inputs);
+        zero.blend(gradient, VectorMask.fromLong(SPECIES, wins >>> L & LANES))
+                .intoMemorySegment(dxs, lower, ORDER, inputs);
     }
 }
