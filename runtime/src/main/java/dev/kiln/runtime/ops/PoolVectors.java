@@ -75,8 +75,30 @@ final class PoolVectors {
         VectorMask<Float> inputs = SPECIES.indexInRange(0, n);
         FloatVector ul = FloatVector.fromMemorySegment(SPECIES, xs, upper, ORDER, inputs);
         FloatVector ll = FloatVector.fromMemorySegment(SPECIES, xs, lower, ORDER, inputs);
+        if (ul.test(VectorOperators.IS_NAN).or(ll.test(VectorOperators.IS_NAN)).anyTrue()) {
+            windowMaximaWithNaNs(xs, upper, lower, ys, out, n, relu); // rare: the branch is predicted
+            return;
+        }
         // in the even lanes, the scalar order: left, right, lower left, lower right; a value replaces the
-        // maximum so far when it is greater, or when it is a NaN and the maximum is not
+        // maximum so far when it is greater
+        FloatVector v = ul.rearrange(SWAP);
+        FloatVector max = ul.blend(v, v.compare(VectorOperators.GT, ul));
+        max = max.blend(ll, ll.compare(VectorOperators.GT, max));
+        v = ll.rearrange(SWAP);
+        max = max.blend(v, v.compare(VectorOperators.GT, max));
+        if (relu) {
+            max = max.lanewise(VectorOperators.MAX, 0f); // Math.max(0f, max), lane by lane
+        }
+        max.rearrange(EVENS).intoMemorySegment(ys, out, ORDER, SPECIES.indexInRange(0, n / 2));
+    }
+
+    /** {@link #windowMaxima} when some input is a NaN: the first NaN of a window wins it. */
+    private static void windowMaximaWithNaNs(MemorySegment xs, long upper, long lower, MemorySegment ys, long out,
+                                             int n, boolean relu) {
+        VectorMask<Float> inputs = SPECIES.indexInRange(0, n);
+        FloatVector ul = FloatVector.fromMemorySegment(SPECIES, xs, upper, ORDER, inputs);
+        FloatVector ll = FloatVector.fromMemorySegment(SPECIES, xs, lower, ORDER, inputs);
+        // a value replaces the maximum so far when it is greater, or when it is a NaN and the maximum is not
         FloatVector v = ul.rearrange(SWAP);
         FloatVector max = ul.blend(v, v.compare(VectorOperators.GT, ul)
                 .or(v.test(VectorOperators.IS_NAN).andNot(ul.test(VectorOperators.IS_NAN))));
@@ -86,7 +108,7 @@ final class PoolVectors {
         max = max.blend(v, v.compare(VectorOperators.GT, max)
                 .or(v.test(VectorOperators.IS_NAN).andNot(max.test(VectorOperators.IS_NAN))));
         if (relu) {
-            max = max.lanewise(VectorOperators.MAX, 0f); // Math.max(0f, max), lane by lane
+            max = max.lanewise(VectorOperators.MAX, 0f);
         }
         max.rearrange(EVENS).intoMemorySegment(ys, out, ORDER, SPECIES.indexInRange(0, n / 2));
     }
