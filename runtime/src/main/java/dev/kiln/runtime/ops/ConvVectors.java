@@ -393,6 +393,144 @@ final class ConvVectors {
     }
 
     /**
+     * {@link #correlateRows} for the input gradient, line for line. A copy on purpose: the JIT compiles a
+     * method for the shapes it has seen run, and with one kernel for LeNet's first forward pass (1 channel of
+     * 28 x 28) and its second layer's input gradient (16 channels of 14 x 14) the first layer's pass ran at
+     * 0.45 ms in one JVM and 1.27 ms in the next, about half of them slow; with a copy each, 8 JVMs of 8 ran
+     * it at 0.43-0.57 ms (docs/decisions.md, "Convolution kernels").
+     */
+    static void correlateRowsOfGradients(float[] in, int inSample, int channels, int plane, int rowLength, int kh,
+                                         int kw, float[] w, int bias, MemorySegment out, long outAt, int outChannels,
+                                         int outHeight, int outWidth, int samples, float[] staging) {
+        int perRow = (outWidth + L - 1) / L;
+        int perSample = outHeight * perRow;
+        int slots = samples * perSample;
+        int stagingPlane = perSample * L;
+        int stagingSample = outChannels * stagingPlane;
+        int weights = channels * kh * kw;
+        int rowSkip = rowLength - kw;
+        int planeSkip = plane - kh * rowLength;
+        // the next slot: vector v of row r of sample s
+        int s = 0;
+        int r = 0;
+        int v = 0;
+        for (int first = 0; first < slots; first += 4) {
+            int x0 = s * inSample + r * rowLength + v * L;
+            int y0 = s * stagingSample + (r * perRow + v) * L;
+            // the three slots after it; past the last slot, the first again (computed and stored twice)
+            int x1 = x0;
+            int x2 = x0;
+            int x3 = x0;
+            int y1 = y0;
+            int y2 = y0;
+            int y3 = y0;
+            for (int k = 1; k <= 4; k++) {
+                if (++v == perRow) {
+                    v = 0;
+                    if (++r == outHeight) {
+                        r = 0;
+                        s++;
+                    }
+                }
+                if (k < 4 && first + k < slots) {
+                    int xk = s * inSample + r * rowLength + v * L;
+                    int yk = s * stagingSample + (r * perRow + v) * L;
+                    if (k == 1) {
+                        x1 = xk;
+                        y1 = yk;
+                    } else if (k == 2) {
+                        x2 = xk;
+                        y2 = yk;
+                    } else {
+                        x3 = xk;
+                        y3 = yk;
+                    }
+                }
+            }
+            for (int o = 0; o < outChannels; o += 3) {
+                // past the last channel, the last again (computed and stored twice)
+                int o1 = Math.min(o + 1, outChannels - 1);
+                int o2 = Math.min(o + 2, outChannels - 1);
+                float b0 = bias < 0 ? 0f : w[bias + o];
+                float b1 = bias < 0 ? 0f : w[bias + o1];
+                float b2 = bias < 0 ? 0f : w[bias + o2];
+                int at = o * stagingPlane;
+                rowTileOfGradients(in, x0, x1, x2, x3, weights, kh, kw, rowSkip, planeSkip, w, o * weights,
+                        o1 * weights, o2 * weights,
+                        b0, b1, b2, staging, y0 + at, y1 + at, y2 + at, y3 + at, (o1 - o) * stagingPlane,
+                        (o2 - o) * stagingPlane);
+            }
+        }
+        copyOut(staging, perRow * L, samples * outChannels * outHeight, out, outAt, outWidth);
+    }
+
+    /** {@link #rowTile} for {@link #correlateRowsOfGradients}: a copy on purpose, see there. */
+    private static void rowTileOfGradients(float[] in, int x0, int x1, int x2, int x3, int weights, int kh,
+                                           int kw, int rowSkip, int planeSkip, float[] w, int w0, int w1, int w2,
+                                           float b0, float b1, float b2, float[] staging, int y0, int y1, int y2,
+                                           int y3, int second, int third) {
+        FloatVector a0 = FloatVector.broadcast(SPECIES, b0);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector c0 = FloatVector.broadcast(SPECIES, b1);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        FloatVector e0 = FloatVector.broadcast(SPECIES, b2);
+        FloatVector e1 = e0;
+        FloatVector e2 = e0;
+        FloatVector e3 = e0;
+        // one loop over the weights, the input offset advanced by hand: column j of row i of a channel
+        int at = 0;
+        int i = 0;
+        int j = 0;
+        for (int t = 0; t < weights; t++) {
+            FloatVector v0 = FloatVector.broadcast(SPECIES, w[w0 + t]);
+            FloatVector v1 = FloatVector.broadcast(SPECIES, w[w1 + t]);
+            FloatVector v2 = FloatVector.broadcast(SPECIES, w[w2 + t]);
+            FloatVector x = FloatVector.fromArray(SPECIES, in, x0 + at);
+            a0 = x.fma(v0, a0);
+            c0 = x.fma(v1, c0);
+            e0 = x.fma(v2, e0);
+            x = FloatVector.fromArray(SPECIES, in, x1 + at);
+            a1 = x.fma(v0, a1);
+            c1 = x.fma(v1, c1);
+            e1 = x.fma(v2, e1);
+            x = FloatVector.fromArray(SPECIES, in, x2 + at);
+            a2 = x.fma(v0, a2);
+            c2 = x.fma(v1, c2);
+            e2 = x.fma(v2, e2);
+            x = FloatVector.fromArray(SPECIES, in, x3 + at);
+            a3 = x.fma(v0, a3);
+            c3 = x.fma(v1, c3);
+            e3 = x.fma(v2, e3);
+            at++;
+            if (++j == kw) {
+                j = 0;
+                at += rowSkip;
+                if (++i == kh) {
+                    i = 0;
+                    at += planeSkip;
+                }
+            }
+        }
+        // a repeated channel (past the last) or slot (past the last) stores the same values twice
+        e0.intoArray(staging, y0 + third);
+        e1.intoArray(staging, y1 + third);
+        e2.intoArray(staging, y2 + third);
+        e3.intoArray(staging, y3 + third);
+        c0.intoArray(staging, y0 + second);
+        c1.intoArray(staging, y1 + second);
+        c2.intoArray(staging, y2 + second);
+        c3.intoArray(staging, y3 + second);
+        a0.intoArray(staging, y0);
+        a1.intoArray(staging, y1);
+        a2.intoArray(staging, y2);
+        a3.intoArray(staging, y3);
+    }
+
+    /**
      * Adds to {@code partial[(o * channels * kh * kw + t) * L ...]}, for every output channel {@code o} and
      * weight {@code t = (c, i, j)}, the vector of sums {@code sum_{s, r, q} dy[s][o][r][q] * in[s][c][r +
      * i][q + j]} (each lane a share). The input is laid out as in {@link #correlateRows}; {@code dy} too:

@@ -300,9 +300,9 @@ final class DirectConv {
                     g.kernelHeight(), g.kernelWidth(), buffers.transposed, cpad, -1, dxs, dx, g.inChannels(),
                     g.inHeight(), g.inWidth(), samples, buffers.staging, buffers.map);
         } else {
-            ConvVectors.correlateRows(gradient, gradientSample, g.outChannels(), gradientPlane, gradientRowLength,
-                    g.kernelHeight(), g.kernelWidth(), buffers.weights, -1, dxs, dx, g.inChannels(), g.inHeight(),
-                    g.inWidth(), samples, buffers.staging);
+            ConvVectors.correlateRowsOfGradients(gradient, gradientSample, g.outChannels(), gradientPlane,
+                    gradientRowLength, g.kernelHeight(), g.kernelWidth(), buffers.weights, -1, dxs, dx,
+                    g.inChannels(), g.inHeight(), g.inWidth(), samples, buffers.staging);
         }
     }
 
