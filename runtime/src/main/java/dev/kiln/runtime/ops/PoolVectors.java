@@ -132,7 +132,7 @@ final class PoolVectors {
             long dLower = dUpper + (long) inW * Float.BYTES;
             for (int q = 0; q < inW; q += L) {
                 int n = Math.min(L, inW - q);
-                long valid = n == Long.SIZE ? -1L : (1L << n) - 1;
+                long valid = (1L << n) - 1; // n <= L <= 16
                 long at = (long) q * Float.BYTES;
                 long window = out * Float.BYTES + outRow + at / 2;
                 long bits = hits(xs, upper + at, lower + at, ys, window, n, relu);
