@@ -2,7 +2,9 @@ package dev.kiln.runtime.ops;
 
 import static dev.kiln.runtime.Memory.FLOAT;
 
+import dev.kiln.runtime.Memory;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * The input side of a layer fed one-hot vectors, given as class ids: {@code W x} for a one-hot {@code x}
@@ -11,13 +13,17 @@ import java.lang.foreign.MemorySegment;
  * the rows ({@code width} floats each, row {@code r} at {@code work[rows + r * width]}, its id at
  * {@code ids[id + r]}) are contiguous.
  *
- * <p>Two ways, by the sizes: when there are no more classes than a row has values ({@code in <= width}:
- * a character vocabulary and an LSTM of 128 units), the rows are grouped by class, by one scan of the ids
- * per class; each class's column is then read (or written) once, and copied to (or summed from) the rows
- * that have it, contiguous copies and additions. Otherwise every row reads (or adds into) its column
- * directly, 16 gate rows of {@code W} at a time so that they stay in the L1 cache while the rows visit
- * them, 32 rows at a time so that these stay in the L2 cache. Measured on the char-LSTM's shape (2,048
- * rows of 512 values, 114 classes), grouping took less than half the time of the direct way.
+ * <p>Two ways, by the sizes. When there are no more classes than rows (a character vocabulary: 114
+ * classes, 2,048 rows), {@code W} is first transposed into a per-thread table, one contiguous row per
+ * class; the lookup then copies a table row per row, and the gradient adds each row into its class's
+ * table row (from {@code -0.0}, so that a class's sum has the bits of the rows' own sum) before the table
+ * is added, transposed, into the columns of {@code G}. Transposing costs {@code in x width}, no more than
+ * the rows themselves. Otherwise (a vocabulary larger than the batch), every row reads (or adds into) its
+ * column directly, 16 gate rows of {@code W} at a time so that they stay in the L1 cache while the rows
+ * visit them, 32 rows at a time so that these stay in the L2 cache.
+ *
+ * <p>Measured on the char-LSTM's shape (2,048 rows of 512 values, 114 classes): see docs/decisions.md,
+ * "One-hot inputs of a recurrent layer".
  */
 final class OneHotColumns {
 
@@ -27,12 +33,34 @@ final class OneHotColumns {
     /** Rows visited together by the direct way: 32 rows of 512 values, 64 KiB, stay in the L2 cache. */
     private static final int CHUNK = 32;
 
+    /** The transposed table of the thread, grown to the largest layer it has run, and its classes' flags. */
+    private static final ThreadLocal<Table> TABLES = ThreadLocal.withInitial(Table::new);
+
+    private static final class Table {
+        float[] values = new float[0];
+        boolean[] seen = new boolean[0];
+
+        float[] values(int size) {
+            if (values.length < size) {
+                values = new float[size];
+            }
+            return values;
+        }
+
+        boolean[] seen(int size) {
+            if (seen.length < size) {
+                seen = new boolean[size];
+            }
+            return seen;
+        }
+    }
+
     private OneHotColumns() {
     }
 
-    /** Whether the rows are grouped by class: no more classes than values per row. */
-    private static boolean grouped(int in, int width) {
-        return in <= width;
+    /** Whether the transposed table is used: no more classes than rows. */
+    private static boolean tabled(int in, int count) {
+        return in <= count;
     }
 
     /**
@@ -41,36 +69,30 @@ final class OneHotColumns {
      */
     static void lookUp(MemorySegment ids, long id, int count, MemorySegment p, long w, int in, MemorySegment work,
                        long rows, int width) {
-        if (!grouped(in, width)) {
-            for (int r0 = 0; r0 < count; r0 += CHUNK) {
-                int r1 = Math.min(count, r0 + CHUNK);
-                for (int j0 = 0; j0 < width; j0 += BLOCK) {
-                    int j1 = Math.min(width, j0 + BLOCK);
-                    for (int r = r0; r < r1; r++) {
-                        long column = w + (long) ids.getAtIndex(FLOAT, id + r);
-                        long row = rows + (long) r * width;
-                        for (int j = j0; j < j1; j++) {
-                            work.setAtIndex(FLOAT, row + j, p.getAtIndex(FLOAT, column + (long) j * in));
-                        }
-                    }
+        if (tabled(in, count)) {
+            float[] table = TABLES.get().values(in * width);
+            for (int j = 0; j < width; j++) {
+                long from = w + (long) j * in;
+                for (int c = 0; c < in; c++) {
+                    table[c * width + j] = p.getAtIndex(FLOAT, from + c);
                 }
+            }
+            for (int r = 0; r < count; r++) {
+                int c = (int) ids.getAtIndex(FLOAT, id + r);
+                Memory.copy(table, c * width, work, rows + (long) r * width, width);
             }
             return;
         }
-        for (int c = 0; c < in; c++) {
-            long first = -1;
-            for (int r = 0; r < count; r++) {
-                if (ids.getAtIndex(FLOAT, id + r) != c) {
-                    continue;
-                }
-                long row = rows + (long) r * width;
-                if (first < 0) {
-                    first = row;
-                    for (int j = 0; j < width; j++) {
-                        work.setAtIndex(FLOAT, row + j, p.getAtIndex(FLOAT, w + c + (long) j * in));
+        for (int r0 = 0; r0 < count; r0 += CHUNK) {
+            int r1 = Math.min(count, r0 + CHUNK);
+            for (int j0 = 0; j0 < width; j0 += BLOCK) {
+                int j1 = Math.min(width, j0 + BLOCK);
+                for (int r = r0; r < r1; r++) {
+                    long column = w + (long) ids.getAtIndex(FLOAT, id + r);
+                    long row = rows + (long) r * width;
+                    for (int j = j0; j < j1; j++) {
+                        work.setAtIndex(FLOAT, row + j, p.getAtIndex(FLOAT, column + (long) j * in));
                     }
-                } else {
-                    MemorySegment.copy(work, first * Float.BYTES, work, row * Float.BYTES, (long) width * Float.BYTES);
                 }
             }
         }
@@ -78,48 +100,47 @@ final class OneHotColumns {
 
     /**
      * Adds row {@code r} into column {@code ids[id + r]} of {@code G} (at {@code gs[g]}), for {@code r < count}.
-     * Grouping sums each class's rows into the first of them, so the rows' values are lost.
+     * The rows are left as they are; {@code vector} lets the Vector API add them (the rows must be native).
      */
     static void scatterAdd(MemorySegment ids, long id, int count, MemorySegment work, long rows, int width,
                            MemorySegment gs, long g, int in, boolean vector) {
-        if (!grouped(in, width)) {
-            for (int r0 = 0; r0 < count; r0 += CHUNK) {
-                int r1 = Math.min(count, r0 + CHUNK);
-                for (int j0 = 0; j0 < width; j0 += BLOCK) {
-                    int j1 = Math.min(width, j0 + BLOCK);
-                    for (int r = r0; r < r1; r++) {
-                        long column = g + (long) ids.getAtIndex(FLOAT, id + r);
-                        long row = rows + (long) r * width;
-                        for (int j = j0; j < j1; j++) {
-                            long at = column + (long) j * in;
-                            gs.setAtIndex(FLOAT, at, gs.getAtIndex(FLOAT, at) + work.getAtIndex(FLOAT, row + j));
-                        }
+        if (tabled(in, count)) {
+            Table scratch = TABLES.get();
+            float[] table = scratch.values(in * width);
+            boolean[] seen = scratch.seen(in);
+            Arrays.fill(table, 0, in * width, -0.0f);
+            Arrays.fill(seen, 0, in, false);
+            for (int r = 0; r < count; r++) {
+                int c = (int) ids.getAtIndex(FLOAT, id + r);
+                seen[c] = true;
+                long row = rows + (long) r * width;
+                int to = c * width;
+                int done = vector ? VectorRecurrentCells.addRowTo(work, row, table, to, width) : 0;
+                for (int j = done; j < width; j++) {
+                    table[to + j] += work.getAtIndex(FLOAT, row + j);
+                }
+            }
+            for (int j = 0; j < width; j++) {
+                long at = g + (long) j * in;
+                for (int c = 0; c < in; c++) {
+                    if (seen[c]) {
+                        gs.setAtIndex(FLOAT, at + c, gs.getAtIndex(FLOAT, at + c) + table[c * width + j]);
                     }
                 }
             }
             return;
         }
-        for (int c = 0; c < in; c++) {
-            long first = -1;
-            for (int r = 0; r < count; r++) {
-                if (ids.getAtIndex(FLOAT, id + r) != c) {
-                    continue;
-                }
-                long row = rows + (long) r * width;
-                if (first < 0) {
-                    first = row;
-                } else {
-                    int done = vector ? VectorRecurrentCells.addRow(work, first, row, width) : 0;
-                    for (int j = done; j < width; j++) {
-                        work.setAtIndex(FLOAT, first + j,
-                                work.getAtIndex(FLOAT, first + j) + work.getAtIndex(FLOAT, row + j));
+        for (int r0 = 0; r0 < count; r0 += CHUNK) {
+            int r1 = Math.min(count, r0 + CHUNK);
+            for (int j0 = 0; j0 < width; j0 += BLOCK) {
+                int j1 = Math.min(width, j0 + BLOCK);
+                for (int r = r0; r < r1; r++) {
+                    long column = g + (long) ids.getAtIndex(FLOAT, id + r);
+                    long row = rows + (long) r * width;
+                    for (int j = j0; j < j1; j++) {
+                        long at = column + (long) j * in;
+                        gs.setAtIndex(FLOAT, at, gs.getAtIndex(FLOAT, at) + work.getAtIndex(FLOAT, row + j));
                     }
-                }
-            }
-            if (first >= 0) {
-                for (int j = 0; j < width; j++) {
-                    long at = g + c + (long) j * in;
-                    gs.setAtIndex(FLOAT, at, gs.getAtIndex(FLOAT, at) + work.getAtIndex(FLOAT, first + j));
                 }
             }
         }

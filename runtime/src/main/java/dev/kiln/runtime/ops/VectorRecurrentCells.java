@@ -62,10 +62,15 @@ final class VectorRecurrentCells {
         }
     }
 
-    /** {@code w[to + j] += w[from + j]} for the whole vectors in {@code n}; returns how many it did. */
-    static int addRow(MemorySegment w, long to, long from, int n) {
+    /**
+     * {@code table[to + j] += w[from + j]} for the whole vectors in {@code n}; returns how many it did.
+     */
+    static int addRowTo(MemorySegment w, long from, float[] table, int to, int n) {
         int bound = S.loopBound(n);
-        addInto(w, to, from, bound);
+        for (int j = 0; j < bound; j += L) {
+            FloatVector.fromArray(S, table, to + j).add(FloatVector.fromMemorySegment(S, w, (from + j) * F, O))
+                    .intoArray(table, to + j);
+        }
         return bound;
     }
 
