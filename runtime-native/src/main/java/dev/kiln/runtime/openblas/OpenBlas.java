@@ -8,6 +8,7 @@ import dev.kiln.runtime.blas.Blas;
 import dev.kiln.runtime.blas.SgemmArguments;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * {@link Blas} on OpenBLAS, called through {@code java.lang.foreign}. Registered for
@@ -394,15 +395,23 @@ public final class OpenBlas implements Blas {
      * operand is the same slice every time. A downcall takes a segment that starts at the matrix, and a slice
      * per product was allocated whenever the JIT did not remove it (120 bytes a product, at the offsets a
      * model's one allocation has: 7.7 KB per step of the char-LSTM, in some JVMs for good). A model's
-     * products repeat their operands every step, so a small table keeps them all: direct-mapped, 1,024
-     * entries per thread, an entry replaced when another operand maps to it. It holds on to at most that
-     * many segments (a closed arena's are refused by the checks before they are looked up).
+     * products repeat their operands every step, so a table keeps them all: open addressing with linear
+     * probing, at most half full, so that every operand of a working set of up to {@value #CAPACITY} keeps
+     * its slice whatever the segments' identity hashes (a direct-mapped table lost the operands whose
+     * hashes collided: 80-240 bytes per step of the char-LSTM in some JVMs). Past the capacity the table
+     * starts over. It holds on to at most that many segments (a closed arena's are refused by the checks
+     * before they are looked up).
      */
     static final class Slices {
-        static final int SIZE = 1024;
+        /** The most slices kept; the table starts over when one more is needed. */
+        static final int CAPACITY = 1024;
+        /** Twice the capacity, a power of two: the probes stay short. */
+        private static final int SIZE = 2 * CAPACITY;
+        private static final int HASH_BITS = Integer.numberOfTrailingZeros(SIZE);
         private final MemorySegment[] bases = new MemorySegment[SIZE];
         private final long[] offsets = new long[SIZE];
         private final MemorySegment[] slices = new MemorySegment[SIZE];
+        private int count;
 
         /** The segment from element {@code offset} on (the segment itself at 0). */
         MemorySegment at(MemorySegment segment, long offset) {
@@ -410,14 +419,25 @@ public final class OpenBlas implements Blas {
                 return segment;
             }
             long mixed = (System.identityHashCode(segment) * 0x9E37_79B9L + offset) * 0x9E37_79B9_7F4A_7C15L;
-            int i = (int) (mixed >>> (Long.SIZE - 10)); // the top bits of a multiplicative hash: SIZE = 2^10
-            if (bases[i] == segment && offsets[i] == offset) {
-                return slices[i];
+            int home = (int) (mixed >>> (Long.SIZE - HASH_BITS)); // the top bits of a multiplicative hash
+            int i = home;
+            for (MemorySegment base = bases[i]; base != null; base = bases[i]) {
+                if (base == segment && offsets[i] == offset) {
+                    return slices[i];
+                }
+                i = (i + 1) & (SIZE - 1);
+            }
+            if (count == CAPACITY) {
+                Arrays.fill(bases, null);
+                Arrays.fill(slices, null);
+                count = 0;
+                i = home;
             }
             MemorySegment slice = segment.asSlice(offset * Float.BYTES);
             bases[i] = segment;
             offsets[i] = offset;
             slices[i] = slice;
+            count++;
             return slice;
         }
     }
