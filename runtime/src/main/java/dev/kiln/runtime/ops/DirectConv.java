@@ -189,6 +189,10 @@ final class DirectConv {
     static void backward(Conv2dGeometry g, MemorySegment xs, long x, MemorySegment p, long w,
                          MemorySegment dys, long dy, MemorySegment gs, long gw, long gb,
                          MemorySegment dxs, long dx, int batch) {
+        if (batch >= LaneConv.lanes()) {
+            LaneConv.backward(g, xs, x, p, w, dys, dy, gs, gw, gb, dxs, dx, batch);
+            return;
+        }
         int group = Math.min(batch, groupSamples(g));
         int sample = paddedInput(g);
         int rowLength = rowLength(g);

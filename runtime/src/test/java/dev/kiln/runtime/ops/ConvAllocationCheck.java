@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * A program, run in a JVM of its own by {@link ConvAllocationTest}, that checks that {@link ConvOps}
- * allocates nothing once the JIT has compiled it: LeNet's two convolutions at a batch of 8, and a stride-2
- * one, forward and backward (with and without the input gradient), by every algorithm that runs them,
+ * allocates nothing once the JIT has compiled it: LeNet's two convolutions at a batch of 8 and at a batch
+ * of 20 (where the direct algorithm's backward pass puts the samples in the lanes), and a stride-2 one,
+ * forward and backward (with and without the input gradient), by every algorithm that runs them,
  * each run until 20 calls allocate nothing or 5,000 have run. Prints {@code none allocate}, or those that
  * do.
  */
@@ -25,8 +26,14 @@ final class ConvAllocationCheck {
 
     public static void main(String[] args) {
         Blas blas = new JavaBlas();
-        int batch = 8;
         List<String> allocating = new ArrayList<>();
+        for (int batch : new int[] {8, 20}) {
+            check(blas, batch, allocating);
+        }
+        System.out.println(allocating.isEmpty() ? "none allocate" : String.join(", ", allocating));
+    }
+
+    private static void check(Blas blas, int batch, List<String> allocating) {
         List<Conv2dGeometry> geometries = List.of(
                 Conv2dGeometry.of(1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 2, 2),
                 Conv2dGeometry.of(6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0),
@@ -52,11 +59,10 @@ final class ConvAllocationCheck {
                             0, batch);
                 });
                 if (bytes != 0) {
-                    allocating.add(algorithm + " " + g + ": " + bytes + " bytes per 20");
+                    allocating.add(algorithm + " " + g + ", batch " + batch + ": " + bytes + " bytes per 20");
                 }
             }
         }
-        System.out.println(allocating.isEmpty() ? "none allocate" : String.join(", ", allocating));
     }
 
     private static MemorySegment segment(float[] values) {

@@ -1,0 +1,538 @@
+package dev.kiln.runtime.ops;
+
+import static dev.kiln.runtime.Memory.FLOAT;
+
+import dev.kiln.runtime.Memory;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The backward pass of a stride-1 convolution with the samples in the vector lanes: a group of as many
+ * samples as a vector has lanes is copied so that the values of one position of the group lie side by side
+ * ({@code [channel][row][column][lane]}), and every multiply-add is then a whole vector of useful products,
+ * whatever the widths and the channel counts: no lane runs past a row's end, no sum is reduced across lanes
+ * until the very end, and the input gradient reads only the output-gradient rows that exist (the kernel rows
+ * that fall on the zero padding above and below are skipped; only the columns are padded).
+ * <ul>
+ *   <li>Weight gradient: per lane, {@code dW[o][t] += sum_{r, q} dy[o][r][q] * x[t's channel][r + i][q + j]}
+ *       for the patch tap {@code t = (c, i, j)}, in tiles of 3 output channels by 5 taps (15 sums, 8 vector
+ *       reads per 15 multiply-adds); the lanes are added, in lane order, after the last group.</li>
+ *   <li>Bias gradient: per lane, the sum of each output channel's gradient.</li>
+ *   <li>Input gradient: {@code dx[c][r][q] = sum_{o, i, j} w[o][c][i][j] * dy[o][r + pt - i][q + pl - j]}
+ *       over the rows of {@code dy} that exist, in tiles of 3 input channels by 7 columns (21 sums, 10 vector
+ *       reads per 21 multiply-adds).</li>
+ * </ul>
+ * A tile past the last channel, tap or column repeats the last one, computing and storing it twice. A last
+ * group with fewer samples fills the other lanes with zeros. Used by {@link DirectConv#backward} from a
+ * batch of one vector's lanes on; the copies live in buffers of the calling thread that grow to the largest
+ * layer it has run. Measured: docs/decisions.md, "Convolution kernels".
+ */
+final class LaneConv {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    private static final class Buffers {
+        float[] x = new float[0];
+        float[] dy = new float[0];
+        float[] dx = new float[0];
+        float[] weights = new float[0];
+        float[] partial = new float[0];
+        float[] block = new float[0];
+        int[] map = new int[L];
+        int[] taps = new int[0];
+
+        static float[] atLeast(float[] buffer, long size) {
+            return buffer.length >= size ? buffer : new float[Math.toIntExact(size)];
+        }
+    }
+
+    private LaneConv() {
+    }
+
+    /** The samples of a group: the lanes of a vector. */
+    static int lanes() {
+        return L;
+    }
+
+    /**
+     * {@link DirectConv#backward}'s contract, for a stride-1 geometry: adds the weight gradient to
+     * {@code gs[gw...]}, the bias gradient to {@code gs[gb...]} unless {@code gb} is
+     * {@link DenseOps#NO_BIAS}, and unless {@code dxs} is null overwrites the input gradient at
+     * {@code dxs[dx...]}.
+     */
+    static void backward(Conv2dGeometry g, MemorySegment xs, long x, MemorySegment p, long w,
+                         MemorySegment dys, long dy, MemorySegment gs, long gw, long gb,
+                         MemorySegment dxs, long dx, int batch) {
+        int inChannels = g.inChannels();
+        int outChannels = g.outChannels();
+        int kh = g.kernelHeight();
+        int kw = g.kernelWidth();
+        int outHeight = g.outHeight();
+        int outWidth = g.outWidth();
+        int rows = outHeight + kh - 1;
+        int columns = outWidth + kw - 1;
+        // the input gradient reads dy's columns up to kw - 1 before and after its own; the weights' does not
+        int pad = dxs == null ? 0 : kw - 1;
+        int gradientColumns = dxs == null ? outWidth : pad + Math.max(outWidth, g.inWidth() + g.padLeft());
+        int patch = g.patchSize();
+        int weightSize = g.weightSize();
+        Buffers buffers = BUFFERS.get();
+        float[] xl = buffers.x = Buffers.atLeast(buffers.x, (long) inChannels * rows * columns * L);
+        float[] dyl = buffers.dy = Buffers.atLeast(buffers.dy, (long) outChannels * outHeight * gradientColumns * L);
+        float[] partial = buffers.partial = Buffers.atLeast(buffers.partial, (long) (weightSize + outChannels) * L);
+        Arrays.fill(partial, 0, (weightSize + outChannels) * L, 0f);
+        int[] taps = buffers.taps = buffers.taps.length >= patch ? buffers.taps : new int[patch];
+        float[] block = buffers.block = Buffers.atLeast(buffers.block,
+                (long) L * Math.max(g.inWidth(), outWidth));
+        int[] map = buffers.map;
+        for (int c = 0, t = 0; c < inChannels; c++) {
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++) {
+                    taps[t++] = ((c * rows + i) * columns + j) * L;
+                }
+            }
+        }
+        float[] dxl = null;
+        float[] weights = null;
+        if (dxs != null) {
+            // a row's last gather reads whole vectors of positions, also past the last (masked off, but range-checked)
+            dxl = buffers.dx = Buffers.atLeast(buffers.dx, ((long) g.inputSize() + L) * L);
+            weights = buffers.weights = Buffers.atLeast(buffers.weights, weightSize);
+            Memory.copy(p, w, weights, 0, weightSize);
+        }
+        for (int s0 = 0; s0 < batch; s0 += L) {
+            int samples = Math.min(L, batch - s0);
+            inputToLanes(g, xs, x + (long) s0 * g.inputSize(), samples, xl, rows, columns, block, map);
+            gradientToLanes(g, dys, dy + (long) s0 * g.outputSize(), samples, dyl, gradientColumns, pad, block, map);
+            if (gb != DenseOps.NO_BIAS) {
+                biasSums(dyl, outChannels, outHeight, outWidth, gradientColumns, pad, partial, weightSize * L);
+            }
+            for (int o = 0; o < outChannels; o += 3) {
+                int o1 = Math.min(o + 1, outChannels - 1);
+                int o2 = Math.min(o + 2, outChannels - 1);
+                for (int t = 0; t < patch; t += 5) {
+                    int t1 = Math.min(t + 1, patch - 1);
+                    int t2 = Math.min(t + 2, patch - 1);
+                    int t3 = Math.min(t + 3, patch - 1);
+                    int t4 = Math.min(t + 4, patch - 1);
+                    weightTile(xl, dyl, partial, patch, o, o1, o2, t, t1, t2, t3, t4, taps[t], taps[t1], taps[t2],
+                            taps[t3], taps[t4], outHeight, outWidth, columns, gradientColumns, pad);
+                }
+            }
+            if (dxs != null) {
+                inputGradient(g, dyl, weights, dxl, gradientColumns, pad);
+                inputFromLanes(g, dxl, samples, dxs, dx + (long) s0 * g.inputSize(), map);
+            }
+        }
+        for (int t = 0; t < weightSize; t++) {
+            gs.setAtIndex(FLOAT, gw + t, gs.getAtIndex(FLOAT, gw + t) + laneSum(partial, t * L));
+        }
+        if (gb != DenseOps.NO_BIAS) {
+            for (int o = 0; o < outChannels; o++) {
+                gs.setAtIndex(FLOAT, gb + o, gs.getAtIndex(FLOAT, gb + o) + laneSum(partial, (weightSize + o) * L));
+            }
+        }
+    }
+
+    /** The lanes from {@code at}, added in lane order. */
+    private static float laneSum(float[] values, int at) {
+        float sum = 0;
+        for (int l = 0; l < L; l++) {
+            sum += values[at + l];
+        }
+        return sum;
+    }
+
+    /**
+     * The group's input, zero-padded as the convolution reads it: {@code rows x columns} positions per
+     * channel, lane {@code s} holding sample {@code s} (zero from {@code samples} on). Each row of the
+     * samples is copied whole into {@code block} (row {@code s} of {@code block} for sample {@code s}),
+     * then each column is one gather across the block's rows.
+     */
+    private static void inputToLanes(Conv2dGeometry g, MemorySegment xs, long x, int samples, float[] xl,
+                                     int rows, int columns, float[] block, int[] map) {
+        int inHeight = g.inHeight();
+        int inWidth = g.inWidth();
+        int padTop = g.padTop();
+        int padLeft = g.padLeft();
+        int plane = rows * columns;
+        int width = Math.min(inWidth, columns - padLeft);
+        blockMap(map, inWidth, block, samples);
+        for (int c = 0; c < g.inChannels(); c++) {
+            for (int r = 0; r < rows; ++r) {
+                int row = r - padTop;
+                int to = (c * plane + r * columns) * L;
+                if (row < 0 || row >= inHeight) {
+                    clear(xl, to, columns);
+                    continue;
+                }
+                for (int s = 0; s < samples; s++) {
+                    Memory.copy(xs, x + (long) s * g.inputSize() + ((long) c * inHeight + row) * inWidth, block,
+                            s * inWidth, width);
+                }
+                clear(xl, to, padLeft);
+                for (int q = 0; q < width; q++) {
+                    FloatVector.fromArray(S, block, q, map, 0).intoArray(xl, to + (padLeft + q) * L);
+                }
+                clear(xl, to + (padLeft + width) * L, columns - padLeft - width);
+            }
+        }
+    }
+
+    /**
+     * The group's output gradient, each row with {@code pad} zero columns before it and zeros after it up to
+     * {@code gradientColumns}; lane {@code s} holds sample {@code s} (zero from {@code samples} on). Copied
+     * as {@link #inputToLanes} copies the input.
+     */
+    private static void gradientToLanes(Conv2dGeometry g, MemorySegment dys, long dy, int samples, float[] dyl,
+                                        int gradientColumns, int pad, float[] block, int[] map) {
+        int outHeight = g.outHeight();
+        int outWidth = g.outWidth();
+        blockMap(map, outWidth, block, samples);
+        for (int o = 0; o < g.outChannels(); o++) {
+            for (int r = 0; r < outHeight; r++) {
+                int to = ((o * outHeight + r) * gradientColumns) * L;
+                for (int s = 0; s < samples; s++) {
+                    Memory.copy(dys, dy + (long) s * g.outputSize() + ((long) o * outHeight + r) * outWidth, block,
+                            s * outWidth, outWidth);
+                }
+                clear(dyl, to, pad);
+                for (int q = 0; q < outWidth; q++) {
+                    FloatVector.fromArray(S, block, q, map, 0).intoArray(dyl, to + (pad + q) * L);
+                }
+                clear(dyl, to + (pad + outWidth) * L, gradientColumns - pad - outWidth);
+            }
+        }
+    }
+
+    /**
+     * Points lane {@code s} of a gather at row {@code s} of a block of rows {@code width} apart, and clears
+     * the rows from {@code samples} on, which no sample fills.
+     */
+    private static void blockMap(int[] map, int width, float[] block, int samples) {
+        for (int s = 0; s < L; s++) {
+            map[s] = s * width;
+        }
+        Arrays.fill(block, samples * width, L * width, 0f);
+    }
+
+    /** Zeroes {@code positions} whole vectors of lanes from {@code at}. */
+    private static void clear(float[] values, int at, int positions) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int q = 0; q < positions; q++) {
+            zero.intoArray(values, at + q * L);
+        }
+    }
+
+    /** Adds each output channel's gradient, per lane, to {@code partial[at + o * L...]}. */
+    private static void biasSums(float[] dyl, int outChannels, int outHeight, int outWidth, int gradientColumns,
+                                 int pad, float[] partial, int at) {
+        for (int o = 0; o < outChannels; o++) {
+            FloatVector sum = FloatVector.fromArray(S, partial, at + o * L);
+            for (int r = 0; r < outHeight; r++) {
+                int row = ((o * outHeight + r) * gradientColumns + pad) * L;
+                for (int q = 0; q < outWidth; q++) {
+                    sum = sum.add(FloatVector.fromArray(S, dyl, row + q * L));
+                }
+            }
+            sum.intoArray(partial, at + o * L);
+        }
+    }
+
+    /**
+     * Three output channels by five patch taps of the weight gradient's per-lane sums, over every output
+     * position of the group: {@code partial[(o * patch + t) * L...]} for {@code o} in {@code o0, o1, o2} and
+     * {@code t} in {@code t0..t4}, the taps reading the input from {@code x0..x4} past the position's start.
+     */
+    private static void weightTile(float[] xl, float[] dyl, float[] partial, int patch, int o0, int o1, int o2,
+                                   int t0, int t1, int t2, int t3, int t4, int x0, int x1, int x2, int x3, int x4,
+                                   int outHeight, int outWidth, int columns, int gradientColumns, int pad) {
+        int p00 = (o0 * patch + t0) * L;
+        int p01 = (o0 * patch + t1) * L;
+        int p02 = (o0 * patch + t2) * L;
+        int p03 = (o0 * patch + t3) * L;
+        int p04 = (o0 * patch + t4) * L;
+        int p10 = (o1 * patch + t0) * L;
+        int p11 = (o1 * patch + t1) * L;
+        int p12 = (o1 * patch + t2) * L;
+        int p13 = (o1 * patch + t3) * L;
+        int p14 = (o1 * patch + t4) * L;
+        int p20 = (o2 * patch + t0) * L;
+        int p21 = (o2 * patch + t1) * L;
+        int p22 = (o2 * patch + t2) * L;
+        int p23 = (o2 * patch + t3) * L;
+        int p24 = (o2 * patch + t4) * L;
+        FloatVector a00 = FloatVector.fromArray(S, partial, p00);
+        FloatVector a01 = FloatVector.fromArray(S, partial, p01);
+        FloatVector a02 = FloatVector.fromArray(S, partial, p02);
+        FloatVector a03 = FloatVector.fromArray(S, partial, p03);
+        FloatVector a04 = FloatVector.fromArray(S, partial, p04);
+        FloatVector a10 = FloatVector.fromArray(S, partial, p10);
+        FloatVector a11 = FloatVector.fromArray(S, partial, p11);
+        FloatVector a12 = FloatVector.fromArray(S, partial, p12);
+        FloatVector a13 = FloatVector.fromArray(S, partial, p13);
+        FloatVector a14 = FloatVector.fromArray(S, partial, p14);
+        FloatVector a20 = FloatVector.fromArray(S, partial, p20);
+        FloatVector a21 = FloatVector.fromArray(S, partial, p21);
+        FloatVector a22 = FloatVector.fromArray(S, partial, p22);
+        FloatVector a23 = FloatVector.fromArray(S, partial, p23);
+        FloatVector a24 = FloatVector.fromArray(S, partial, p24);
+        int plane0 = o0 * outHeight * gradientColumns * L;
+        int plane1 = o1 * outHeight * gradientColumns * L;
+        int plane2 = o2 * outHeight * gradientColumns * L;
+        // one loop over the positions, the offsets advanced by hand: a short inner loop per row would cost
+        // the JIT's loop splitting more than the row's work
+        int in = 0;
+        int out = pad * L;
+        int inSkip = (columns - outWidth) * L;
+        int outSkip = (gradientColumns - outWidth) * L;
+        int q = 0;
+        for (int n = outHeight * outWidth; n > 0; n--) {
+            FloatVector d0 = FloatVector.fromArray(S, dyl, plane0 + out);
+            FloatVector d1 = FloatVector.fromArray(S, dyl, plane1 + out);
+            FloatVector d2 = FloatVector.fromArray(S, dyl, plane2 + out);
+            FloatVector v = FloatVector.fromArray(S, xl, x0 + in);
+            a00 = v.fma(d0, a00);
+            a10 = v.fma(d1, a10);
+            a20 = v.fma(d2, a20);
+            v = FloatVector.fromArray(S, xl, x1 + in);
+            a01 = v.fma(d0, a01);
+            a11 = v.fma(d1, a11);
+            a21 = v.fma(d2, a21);
+            v = FloatVector.fromArray(S, xl, x2 + in);
+            a02 = v.fma(d0, a02);
+            a12 = v.fma(d1, a12);
+            a22 = v.fma(d2, a22);
+            v = FloatVector.fromArray(S, xl, x3 + in);
+            a03 = v.fma(d0, a03);
+            a13 = v.fma(d1, a13);
+            a23 = v.fma(d2, a23);
+            v = FloatVector.fromArray(S, xl, x4 + in);
+            a04 = v.fma(d0, a04);
+            a14 = v.fma(d1, a14);
+            a24 = v.fma(d2, a24);
+            in += L;
+            out += L;
+            if (++q == outWidth) {
+                q = 0;
+                in += inSkip;
+                out += outSkip;
+            }
+        }
+        // a repeated channel or tap stores the same sums twice
+        a24.intoArray(partial, p24);
+        a23.intoArray(partial, p23);
+        a22.intoArray(partial, p22);
+        a21.intoArray(partial, p21);
+        a20.intoArray(partial, p20);
+        a14.intoArray(partial, p14);
+        a13.intoArray(partial, p13);
+        a12.intoArray(partial, p12);
+        a11.intoArray(partial, p11);
+        a10.intoArray(partial, p10);
+        a04.intoArray(partial, p04);
+        a03.intoArray(partial, p03);
+        a02.intoArray(partial, p02);
+        a01.intoArray(partial, p01);
+        a00.intoArray(partial, p00);
+    }
+
+    /** The group's input gradient, {@code [c][row][column][lane]}, in tiles of 3 channels by 7 columns. */
+    private static void inputGradient(Conv2dGeometry g, float[] dyl, float[] weights, float[] dxl,
+                                      int gradientColumns, int pad) {
+        int inChannels = g.inChannels();
+        int inHeight = g.inHeight();
+        int inWidth = g.inWidth();
+        int outHeight = g.outHeight();
+        int kh = g.kernelHeight();
+        int padTop = g.padTop();
+        for (int c = 0; c < inChannels; c += 3) {
+            int c1 = Math.min(c + 1, inChannels - 1);
+            int c2 = Math.min(c + 2, inChannels - 1);
+            for (int r = 0; r < inHeight; r++) {
+                // the kernel rows i that read an existing row of dy: 0 <= r + padTop - i < outHeight
+                int first = Math.max(0, r + padTop - (outHeight - 1));
+                int last = Math.min(kh - 1, r + padTop);
+                for (int q = 0; q < inWidth; q += 7) {
+                    inputTile(g, dyl, weights, dxl, gradientColumns, pad, c, c1, c2, r, first, last,
+                            q, Math.min(q + 1, inWidth - 1), Math.min(q + 2, inWidth - 1),
+                            Math.min(q + 3, inWidth - 1), Math.min(q + 4, inWidth - 1),
+                            Math.min(q + 5, inWidth - 1), Math.min(q + 6, inWidth - 1));
+                }
+            }
+        }
+    }
+
+    /**
+     * Input channels {@code c0, c1, c2} of row {@code r} at columns {@code q0..q6} of the input gradient:
+     * the kernel rows {@code first..last} (those that read an existing row of {@code dy}), every output
+     * channel and kernel column.
+     */
+    private static void inputTile(Conv2dGeometry g, float[] dyl, float[] weights, float[] dxl, int gradientColumns,
+                                  int pad, int c0, int c1, int c2, int r, int first, int last,
+                                  int q0, int q1, int q2, int q3, int q4, int q5, int q6) {
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector a4 = a0;
+        FloatVector a5 = a0;
+        FloatVector a6 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector b2 = a0;
+        FloatVector b3 = a0;
+        FloatVector b4 = a0;
+        FloatVector b5 = a0;
+        FloatVector b6 = a0;
+        FloatVector e0 = a0;
+        FloatVector e1 = a0;
+        FloatVector e2 = a0;
+        FloatVector e3 = a0;
+        FloatVector e4 = a0;
+        FloatVector e5 = a0;
+        FloatVector e6 = a0;
+        int inChannels = g.inChannels();
+        int kh = g.kernelHeight();
+        int kw = g.kernelWidth();
+        int outHeight = g.outHeight();
+        int kernel = kh * kw;
+        // column q of dx reads dy's padded column pad + q + padLeft - j
+        int shift = (pad + g.padLeft()) * L;
+        int s1 = (q1 - q0) * L;
+        int s2 = (q2 - q0) * L;
+        int s3 = (q3 - q0) * L;
+        int s4 = (q4 - q0) * L;
+        int s5 = (q5 - q0) * L;
+        int s6 = (q6 - q0) * L;
+        if (first <= last) {
+            // one loop over (o, i, j), the offsets advanced by hand: kernel rows are too short a loop
+            int rowsRead = last - first + 1;
+            int dw1 = (c1 - c0) * kernel;
+            int dw2 = (c2 - c0) * kernel;
+            int planeStep = outHeight * gradientColumns * L; // from one output channel's plane to the next
+            int weightStep = inChannels * kernel; // from one output channel's weights to the next
+            // kernel row i reads dy's row r + padTop - i: one row up per kernel row
+            int rowStart = ((r + g.padTop() - first) * gradientColumns) * L + shift + q0 * L;
+            int weightStart = (c0 * kernel) + first * kw;
+            int at = rowStart;
+            int wt = weightStart;
+            int j = 0;
+            int i = 0;
+            int o = 0;
+            for (int n = g.outChannels() * rowsRead * kw; n > 0; n--) {
+                FloatVector v0 = FloatVector.broadcast(S, weights[wt]);
+                FloatVector v1 = FloatVector.broadcast(S, weights[wt + dw1]);
+                FloatVector v2 = FloatVector.broadcast(S, weights[wt + dw2]);
+                FloatVector d = FloatVector.fromArray(S, dyl, at);
+                a0 = d.fma(v0, a0);
+                b0 = d.fma(v1, b0);
+                e0 = d.fma(v2, e0);
+                d = FloatVector.fromArray(S, dyl, at + s1);
+                a1 = d.fma(v0, a1);
+                b1 = d.fma(v1, b1);
+                e1 = d.fma(v2, e1);
+                d = FloatVector.fromArray(S, dyl, at + s2);
+                a2 = d.fma(v0, a2);
+                b2 = d.fma(v1, b2);
+                e2 = d.fma(v2, e2);
+                d = FloatVector.fromArray(S, dyl, at + s3);
+                a3 = d.fma(v0, a3);
+                b3 = d.fma(v1, b3);
+                e3 = d.fma(v2, e3);
+                d = FloatVector.fromArray(S, dyl, at + s4);
+                a4 = d.fma(v0, a4);
+                b4 = d.fma(v1, b4);
+                e4 = d.fma(v2, e4);
+                d = FloatVector.fromArray(S, dyl, at + s5);
+                a5 = d.fma(v0, a5);
+                b5 = d.fma(v1, b5);
+                e5 = d.fma(v2, e5);
+                d = FloatVector.fromArray(S, dyl, at + s6);
+                a6 = d.fma(v0, a6);
+                b6 = d.fma(v1, b6);
+                e6 = d.fma(v2, e6);
+                wt++;
+                at -= L;
+                if (++j == kw) {
+                    j = 0;
+                    if (++i == rowsRead) {
+                        i = 0;
+                        o++;
+                        at = rowStart + o * planeStep;
+                        wt = weightStart + o * weightStep;
+                    } else {
+                        at += (kw - gradientColumns) * L;
+                    }
+                }
+            }
+        }
+        int inHeight = g.inHeight();
+        int inWidth = g.inWidth();
+        int at0 = ((c0 * inHeight + r) * inWidth + q0) * L;
+        int at1 = ((c1 * inHeight + r) * inWidth + q0) * L;
+        int at2 = ((c2 * inHeight + r) * inWidth + q0) * L;
+        // a repeated channel or column stores the same sums twice
+        e6.intoArray(dxl, at2 + s6);
+        e5.intoArray(dxl, at2 + s5);
+        e4.intoArray(dxl, at2 + s4);
+        e3.intoArray(dxl, at2 + s3);
+        e2.intoArray(dxl, at2 + s2);
+        e1.intoArray(dxl, at2 + s1);
+        e0.intoArray(dxl, at2);
+        b6.intoArray(dxl, at1 + s6);
+        b5.intoArray(dxl, at1 + s5);
+        b4.intoArray(dxl, at1 + s4);
+        b3.intoArray(dxl, at1 + s3);
+        b2.intoArray(dxl, at1 + s2);
+        b1.intoArray(dxl, at1 + s1);
+        b0.intoArray(dxl, at1);
+        a6.intoArray(dxl, at0 + s6);
+        a5.intoArray(dxl, at0 + s5);
+        a4.intoArray(dxl, at0 + s4);
+        a3.intoArray(dxl, at0 + s3);
+        a2.intoArray(dxl, at0 + s2);
+        a1.intoArray(dxl, at0 + s1);
+        a0.intoArray(dxl, at0);
+    }
+
+    /**
+     * Lane {@code s < samples} of the group's input gradient to sample {@code s} of {@code dxs} from
+     * {@code dx}: for each row, one gather of a vector's worth of the row's columns from lane {@code s}
+     * ({@code map} steps one position, {@code L} floats, per lane), stored through a mask at the row's end.
+     */
+    private static void inputFromLanes(Conv2dGeometry g, float[] dxl, int samples, MemorySegment dxs, long dx,
+                                       int[] map) {
+        for (int s = 0; s < L; s++) {
+            map[s] = s * L;
+        }
+        int size = g.inputSize();
+        int width = g.inWidth();
+        int rows = g.inChannels() * g.inHeight();
+        for (int s = 0; s < samples; s++) {
+            long sample = dx + (long) s * size;
+            for (int r = 0; r < rows; r++) {
+                int from = r * width * L + s;
+                long to = (sample + (long) r * width) * Float.BYTES;
+                int q = 0;
+                for (; q <= width - L; q += L) {
+                    FloatVector.fromArray(S, dxl, from + q * L, map, 0).intoMemorySegment(dxs, to + (long) q * Float.BYTES,
+                            ORDER);
+                }
+                if (q < width) {
+                    VectorMask<Float> tail = S.indexInRange(q, width);
+                    FloatVector.fromArray(S, dxl, from + q * L, map, 0, tail)
+                            .intoMemorySegment(dxs, to + (long) q * Float.BYTES, ORDER, tail);
+                }
+            }
+        }
+    }
+}
