@@ -91,7 +91,7 @@ final class LaneConv {
         Arrays.fill(partial, 0, (weightSize + outChannels) * L, 0f);
         int[] taps = buffers.taps = buffers.taps.length >= patch ? buffers.taps : new int[patch];
         float[] block = buffers.block = Buffers.atLeast(buffers.block,
-                (long) L * Math.max(g.inWidth(), outWidth));
+                (long) L * Math.max(g.inputSize(), g.outputSize()));
         int[] map = buffers.map;
         for (int c = 0, t = 0; c < inChannels; c++) {
             for (int i = 0; i < kh; i++) {
@@ -153,9 +153,8 @@ final class LaneConv {
 
     /**
      * The group's input, zero-padded as the convolution reads it: {@code rows x columns} positions per
-     * channel, lane {@code s} holding sample {@code s} (zero from {@code samples} on). Each row of the
-     * samples is copied whole into {@code block} (row {@code s} of {@code block} for sample {@code s}),
-     * then each column is one gather across the block's rows.
+     * channel, lane {@code s} holding sample {@code s} (zero from {@code samples} on). The samples are
+     * copied whole into {@code block}, one after the other, then each position is one gather across them.
      */
     private static void inputToLanes(Conv2dGeometry g, MemorySegment xs, long x, int samples, float[] xl,
                                      int rows, int columns, float[] block, int[] map) {
@@ -165,7 +164,7 @@ final class LaneConv {
         int padLeft = g.padLeft();
         int plane = rows * columns;
         int width = Math.min(inWidth, columns - padLeft);
-        blockMap(map, inWidth, block, samples);
+        toBlock(xs, x, g.inputSize(), samples, block, map);
         for (int c = 0; c < g.inChannels(); c++) {
             for (int r = 0; r < rows; ++r) {
                 int row = r - padTop;
@@ -174,13 +173,10 @@ final class LaneConv {
                     clear(xl, to, columns);
                     continue;
                 }
-                for (int s = 0; s < samples; s++) {
-                    Memory.copy(xs, x + (long) s * g.inputSize() + ((long) c * inHeight + row) * inWidth, block,
-                            s * inWidth, width);
-                }
+                int from = (c * inHeight + row) * inWidth;
                 clear(xl, to, padLeft);
                 for (int q = 0; q < width; q++) {
-                    FloatVector.fromArray(S, block, q, map, 0).intoArray(xl, to + (padLeft + q) * L);
+                    FloatVector.fromArray(S, block, from + q, map, 0).intoArray(xl, to + (padLeft + q) * L);
                 }
                 clear(xl, to + (padLeft + width) * L, columns - padLeft - width);
             }
@@ -196,17 +192,14 @@ final class LaneConv {
                                         int gradientColumns, int pad, float[] block, int[] map) {
         int outHeight = g.outHeight();
         int outWidth = g.outWidth();
-        blockMap(map, outWidth, block, samples);
+        toBlock(dys, dy, g.outputSize(), samples, block, map);
         for (int o = 0; o < g.outChannels(); o++) {
             for (int r = 0; r < outHeight; r++) {
                 int to = ((o * outHeight + r) * gradientColumns) * L;
-                for (int s = 0; s < samples; s++) {
-                    Memory.copy(dys, dy + (long) s * g.outputSize() + ((long) o * outHeight + r) * outWidth, block,
-                            s * outWidth, outWidth);
-                }
+                int from = (o * outHeight + r) * outWidth;
                 clear(dyl, to, pad);
                 for (int q = 0; q < outWidth; q++) {
-                    FloatVector.fromArray(S, block, q, map, 0).intoArray(dyl, to + (pad + q) * L);
+                    FloatVector.fromArray(S, block, from + q, map, 0).intoArray(dyl, to + (pad + q) * L);
                 }
                 clear(dyl, to + (pad + outWidth) * L, gradientColumns - pad - outWidth);
             }
@@ -214,14 +207,16 @@ final class LaneConv {
     }
 
     /**
-     * Points lane {@code s} of a gather at row {@code s} of a block of rows {@code width} apart, and clears
-     * the rows from {@code samples} on, which no sample fills.
+     * Copies the group's samples ({@code size} floats each, from {@code at}) one after the other into
+     * {@code block}, zeroes the room of the samples the group lacks, and points lane {@code s} of a gather at
+     * sample {@code s}.
      */
-    private static void blockMap(int[] map, int width, float[] block, int samples) {
+    private static void toBlock(MemorySegment from, long at, int size, int samples, float[] block, int[] map) {
+        Memory.copy(from, at, block, 0, samples * size);
+        Arrays.fill(block, samples * size, L * size, 0f);
         for (int s = 0; s < L; s++) {
-            map[s] = s * width;
+            map[s] = s * size;
         }
-        Arrays.fill(block, samples * width, L * width, 0f);
     }
 
     /** Zeroes {@code positions} whole vectors of lanes from {@code at}. */
