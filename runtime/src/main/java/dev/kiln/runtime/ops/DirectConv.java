@@ -139,6 +139,10 @@ final class DirectConv {
 
     static void forward(Conv2dGeometry g, MemorySegment xs, long x, MemorySegment p, long w, long b,
                         MemorySegment ys, long y, int batch) {
+        if (LaneConv.forwardApplies(g, batch)) {
+            LaneConv.forward(g, xs, x, p, w, b, ys, y, batch);
+            return;
+        }
         int group = Math.min(batch, groupSamples(g));
         int sample = paddedInput(g);
         int rowLength = rowLength(g);

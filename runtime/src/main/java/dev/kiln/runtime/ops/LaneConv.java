@@ -11,13 +11,16 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The backward pass of a stride-1 convolution with the samples in the vector lanes: a group of as many
+ * A stride-1 convolution with the samples in the vector lanes: a group of as many
  * samples as a vector has lanes is copied so that the values of one position of the group lie side by side
  * ({@code [channel][row][column][lane]}), and every multiply-add is then a whole vector of useful products,
  * whatever the widths and the channel counts: no lane runs past a row's end, no sum is reduced across lanes
  * until the very end, and the input gradient reads only the output-gradient rows that exist (the kernel rows
  * that fall on the zero padding above and below are skipped; only the columns are padded).
  * <ul>
+ *   <li>Forward ({@link #forwardApplies when each output takes enough multiply-adds}): {@code y[o][r][q] =
+ *       b[o] + sum_t w[o][t] * x[t's channel][r + i][q + j]}, in tiles of 4 output channels by 5 columns
+ *       (20 sums, 9 vector reads per 20 multiply-adds).</li>
  *   <li>Weight gradient: per lane, {@code dW[o][t] += sum_{r, q} dy[o][r][q] * x[t's channel][r + i][q + j]}
  *       for the patch tap {@code t = (c, i, j)}, in tiles of 3 output channels by 5 taps (15 sums, 8 vector
  *       reads per 15 multiply-adds); the lanes are added, in lane order, after the last group.</li>
@@ -27,8 +30,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       reads per 21 multiply-adds).</li>
  * </ul>
  * A tile past the last channel, tap or column repeats the last one, computing and storing it twice. A last
- * group with fewer samples fills the other lanes with zeros. Used by {@link DirectConv#backward} from a
- * batch of one vector's lanes on; the copies live in buffers of the calling thread that grow to the largest
+ * group with fewer samples fills the other lanes with zeros. Used by {@link DirectConv} from a batch of one
+ * vector's lanes on; the copies live in buffers of the calling thread that grow to the largest
  * layer it has run. Measured: docs/decisions.md, "Convolution kernels".
  */
 final class LaneConv {
@@ -60,6 +63,177 @@ final class LaneConv {
     /** The samples of a group: the lanes of a vector. */
     static int lanes() {
         return L;
+    }
+
+    /**
+     * Whether the forward pass puts the samples in the lanes too: from a batch of one vector's lanes, when
+     * each output takes at least {@value #FORWARD_MIN_PATCH} multiply-adds, enough to pay for copying the
+     * input and the output through the lanes (LeNet's conv2, 150; not its conv1, 25, whose output is 4,704
+     * floats a sample).
+     */
+    static boolean forwardApplies(Conv2dGeometry g, int batch) {
+        return batch >= L && g.patchSize() >= FORWARD_MIN_PATCH;
+    }
+
+    /** The fewest multiply-adds per output for which {@link #forwardApplies} the lanes. */
+    static final int FORWARD_MIN_PATCH = 64;
+
+    /**
+     * {@link DirectConv#forward}'s contract, for a stride-1 geometry: overwrites the output at
+     * {@code ys[y...]}, adding the bias from {@code p[b...]} unless {@code b} is {@link DenseOps#NO_BIAS}.
+     */
+    static void forward(Conv2dGeometry g, MemorySegment xs, long x, MemorySegment p, long w, long b,
+                        MemorySegment ys, long y, int batch) {
+        int outChannels = g.outChannels();
+        int kh = g.kernelHeight();
+        int kw = g.kernelWidth();
+        int outHeight = g.outHeight();
+        int outWidth = g.outWidth();
+        int rows = outHeight + kh - 1;
+        int columns = outWidth + kw - 1;
+        int patch = g.patchSize();
+        Buffers buffers = BUFFERS.get();
+        float[] xl = buffers.x = Buffers.atLeast(buffers.x, (long) g.inChannels() * rows * columns * L);
+        // a row's last gather reads whole vectors of positions, also past the last (masked off, but range-checked)
+        float[] yl = buffers.dy = Buffers.atLeast(buffers.dy, ((long) g.outputSize() + L) * L);
+        float[] block = buffers.block = Buffers.atLeast(buffers.block, (long) L * g.inputSize());
+        float[] weights = buffers.weights = Buffers.atLeast(buffers.weights, g.weightSize() + outChannels);
+        Memory.copy(p, w, weights, 0, g.weightSize());
+        if (b != DenseOps.NO_BIAS) {
+            Memory.copy(p, b, weights, g.weightSize(), outChannels);
+        } else {
+            Arrays.fill(weights, g.weightSize(), g.weightSize() + outChannels, 0f);
+        }
+        int[] map = buffers.map;
+        for (int s0 = 0; s0 < batch; s0 += L) {
+            int samples = Math.min(L, batch - s0);
+            inputToLanes(g, xs, x + (long) s0 * g.inputSize(), samples, xl, rows, columns, block, map);
+            for (int o = 0; o < outChannels; o += 4) {
+                int o1 = Math.min(o + 1, outChannels - 1);
+                int o2 = Math.min(o + 2, outChannels - 1);
+                int o3 = Math.min(o + 3, outChannels - 1);
+                for (int r = 0; r < outHeight; r++) {
+                    for (int q = 0; q < outWidth; q += 5) {
+                        forwardTile(xl, weights, yl, g, patch, rows, columns, o, o1, o2, o3, r, q,
+                                Math.min(q + 1, outWidth - 1), Math.min(q + 2, outWidth - 1),
+                                Math.min(q + 3, outWidth - 1), Math.min(q + 4, outWidth - 1));
+                    }
+                }
+            }
+            fromLanes(yl, outChannels * outHeight, outWidth, samples, ys, y + (long) s0 * g.outputSize(), map);
+        }
+    }
+
+    /**
+     * Output channels {@code o0..o3} of row {@code r} at columns {@code q0..q4}: the bias (after the weights
+     * in {@code weights}) plus every patch tap, one loop over the taps with the input offset advanced by hand.
+     */
+    private static void forwardTile(float[] xl, float[] weights, float[] yl, Conv2dGeometry g, int patch, int rows,
+                                    int columns, int o0, int o1, int o2, int o3, int r, int q0, int q1, int q2,
+                                    int q3, int q4) {
+        int bias = g.weightSize();
+        FloatVector a0 = FloatVector.broadcast(S, weights[bias + o0]);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector a4 = a0;
+        FloatVector b0 = FloatVector.broadcast(S, weights[bias + o1]);
+        FloatVector b1 = b0;
+        FloatVector b2 = b0;
+        FloatVector b3 = b0;
+        FloatVector b4 = b0;
+        FloatVector c0 = FloatVector.broadcast(S, weights[bias + o2]);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        FloatVector c4 = c0;
+        FloatVector e0 = FloatVector.broadcast(S, weights[bias + o3]);
+        FloatVector e1 = e0;
+        FloatVector e2 = e0;
+        FloatVector e3 = e0;
+        FloatVector e4 = e0;
+        int kh = g.kernelHeight();
+        int kw = g.kernelWidth();
+        int s1 = (q1 - q0) * L;
+        int s2 = (q2 - q0) * L;
+        int s3 = (q3 - q0) * L;
+        int s4 = (q4 - q0) * L;
+        int w0 = o0 * patch;
+        int w1 = o1 * patch;
+        int w2 = o2 * patch;
+        int w3 = o3 * patch;
+        int rowSkip = (columns - kw) * L;
+        int planeSkip = (rows - kh) * columns * L;
+        int at = (r * columns + q0) * L;
+        int i = 0;
+        int j = 0;
+        for (int t = 0; t < patch; t++) {
+            FloatVector v0 = FloatVector.broadcast(S, weights[w0 + t]);
+            FloatVector v1 = FloatVector.broadcast(S, weights[w1 + t]);
+            FloatVector v2 = FloatVector.broadcast(S, weights[w2 + t]);
+            FloatVector v3 = FloatVector.broadcast(S, weights[w3 + t]);
+            FloatVector d = FloatVector.fromArray(S, xl, at);
+            a0 = d.fma(v0, a0);
+            b0 = d.fma(v1, b0);
+            c0 = d.fma(v2, c0);
+            e0 = d.fma(v3, e0);
+            d = FloatVector.fromArray(S, xl, at + s1);
+            a1 = d.fma(v0, a1);
+            b1 = d.fma(v1, b1);
+            c1 = d.fma(v2, c1);
+            e1 = d.fma(v3, e1);
+            d = FloatVector.fromArray(S, xl, at + s2);
+            a2 = d.fma(v0, a2);
+            b2 = d.fma(v1, b2);
+            c2 = d.fma(v2, c2);
+            e2 = d.fma(v3, e2);
+            d = FloatVector.fromArray(S, xl, at + s3);
+            a3 = d.fma(v0, a3);
+            b3 = d.fma(v1, b3);
+            c3 = d.fma(v2, c3);
+            e3 = d.fma(v3, e3);
+            d = FloatVector.fromArray(S, xl, at + s4);
+            a4 = d.fma(v0, a4);
+            b4 = d.fma(v1, b4);
+            c4 = d.fma(v2, c4);
+            e4 = d.fma(v3, e4);
+            at += L;
+            if (++j == kw) {
+                j = 0;
+                at += rowSkip;
+                if (++i == kh) {
+                    i = 0;
+                    at += planeSkip;
+                }
+            }
+        }
+        int outHeight = g.outHeight();
+        int outWidth = g.outWidth();
+        int y0 = ((o0 * outHeight + r) * outWidth + q0) * L;
+        int y1 = ((o1 * outHeight + r) * outWidth + q0) * L;
+        int y2 = ((o2 * outHeight + r) * outWidth + q0) * L;
+        int y3 = ((o3 * outHeight + r) * outWidth + q0) * L;
+        // a repeated channel or column stores the same sums twice
+        e4.intoArray(yl, y3 + s4);
+        e3.intoArray(yl, y3 + s3);
+        e2.intoArray(yl, y3 + s2);
+        e1.intoArray(yl, y3 + s1);
+        e0.intoArray(yl, y3);
+        c4.intoArray(yl, y2 + s4);
+        c3.intoArray(yl, y2 + s3);
+        c2.intoArray(yl, y2 + s2);
+        c1.intoArray(yl, y2 + s1);
+        c0.intoArray(yl, y2);
+        b4.intoArray(yl, y1 + s4);
+        b3.intoArray(yl, y1 + s3);
+        b2.intoArray(yl, y1 + s2);
+        b1.intoArray(yl, y1 + s1);
+        b0.intoArray(yl, y1);
+        a4.intoArray(yl, y0 + s4);
+        a3.intoArray(yl, y0 + s3);
+        a2.intoArray(yl, y0 + s2);
+        a1.intoArray(yl, y0 + s1);
+        a0.intoArray(yl, y0);
     }
 
     /**
@@ -129,7 +303,7 @@ final class LaneConv {
             }
             if (dxs != null) {
                 inputGradient(g, dyl, weights, dxl, gradientColumns, pad);
-                inputFromLanes(g, dxl, samples, dxs, dx + (long) s0 * g.inputSize(), map);
+                fromLanes(dxl, g.inChannels() * g.inHeight(), g.inWidth(), samples, dxs, dx + (long) s0 * g.inputSize(), map);
             }
         }
         for (int t = 0; t < weightSize; t++) {
@@ -500,32 +674,31 @@ final class LaneConv {
     }
 
     /**
-     * Lane {@code s < samples} of the group's input gradient to sample {@code s} of {@code dxs} from
-     * {@code dx}: for each row, one gather of a vector's worth of the row's columns from lane {@code s}
-     * ({@code map} steps one position, {@code L} floats, per lane), stored through a mask at the row's end.
+     * Lane {@code s < samples} of a group's tensor in the lanes ({@code rows} rows of {@code width}
+     * positions) to sample {@code s} of {@code to} from {@code at}, samples {@code rows x width} floats apart:
+     * for each row, one gather of a vector's worth of the row's positions from lane {@code s} ({@code map}
+     * steps one position, {@code L} floats, per lane), stored through a mask at the row's end.
      */
-    private static void inputFromLanes(Conv2dGeometry g, float[] dxl, int samples, MemorySegment dxs, long dx,
-                                       int[] map) {
+    private static void fromLanes(float[] lanes, int rows, int width, int samples, MemorySegment to, long at,
+                                  int[] map) {
         for (int s = 0; s < L; s++) {
             map[s] = s * L;
         }
-        int size = g.inputSize();
-        int width = g.inWidth();
-        int rows = g.inChannels() * g.inHeight();
+        int size = rows * width;
         for (int s = 0; s < samples; s++) {
-            long sample = dx + (long) s * size;
+            long sample = at + (long) s * size;
             for (int r = 0; r < rows; r++) {
                 int from = r * width * L + s;
-                long to = (sample + (long) r * width) * Float.BYTES;
+                long row = (sample + (long) r * width) * Float.BYTES;
                 int q = 0;
                 for (; q <= width - L; q += L) {
-                    FloatVector.fromArray(S, dxl, from + q * L, map, 0).intoMemorySegment(dxs, to + (long) q * Float.BYTES,
-                            ORDER);
+                    FloatVector.fromArray(S, lanes, from + q * L, map, 0)
+                            .intoMemorySegment(to, row + (long) q * Float.BYTES, ORDER);
                 }
                 if (q < width) {
                     VectorMask<Float> tail = S.indexInRange(q, width);
-                    FloatVector.fromArray(S, dxl, from + q * L, map, 0, tail)
-                            .intoMemorySegment(dxs, to + (long) q * Float.BYTES, ORDER, tail);
+                    FloatVector.fromArray(S, lanes, from + q * L, map, 0, tail)
+                            .intoMemorySegment(to, row + (long) q * Float.BYTES, ORDER, tail);
                 }
             }
         }
