@@ -5,9 +5,8 @@ import static dev.kiln.runtime.Memory.FLOAT;
 import dev.kiln.runtime.Memory;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -38,7 +37,16 @@ final class LaneConv {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    /** For {@link #transpose16}: lane {@code l} of the lower row of a pair at distance {@code k}. */
+    private static final VectorShuffle<Float> LOW_8 = low(8);
+    private static final VectorShuffle<Float> LOW_4 = low(4);
+    private static final VectorShuffle<Float> LOW_2 = low(2);
+    private static final VectorShuffle<Float> LOW_1 = low(1);
+    /** For {@link #transpose16}: lane {@code l} of the upper row of a pair at distance {@code k}. */
+    private static final VectorShuffle<Float> HIGH_8 = high(8);
+    private static final VectorShuffle<Float> HIGH_4 = high(4);
+    private static final VectorShuffle<Float> HIGH_2 = high(2);
+    private static final VectorShuffle<Float> HIGH_1 = high(1);
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
@@ -49,7 +57,7 @@ final class LaneConv {
         float[] weights = new float[0];
         float[] partial = new float[0];
         float[] block = new float[0];
-        int[] map = new int[L];
+        float[] lanes = new float[0];
         int[] taps = new int[0];
 
         static float[] atLeast(float[] buffer, long size) {
@@ -58,6 +66,30 @@ final class LaneConv {
     }
 
     private LaneConv() {
+    }
+
+    /**
+     * Rows {@code i} and {@code i + k} of a transposition stage: the new row {@code i} keeps row {@code i}'s
+     * lanes {@code l} with bit {@code k} clear and takes row {@code i + k}'s lane {@code l - k} for the others
+     * (an exceptional index, {@code m - L}, picks lane {@code m} of the second vector of a rearrangement).
+     */
+    private static VectorShuffle<Float> low(int k) {
+        return VectorShuffle.fromOp(S, l -> (l & k) == 0 ? l : l - k - L);
+    }
+
+    /** The new row {@code i + k} of a transposition stage: row {@code i}'s lane {@code l + k}, or row {@code i + k}'s lane {@code l}. */
+    private static VectorShuffle<Float> high(int k) {
+        return VectorShuffle.fromOp(S, l -> (l & k) == 0 ? (l + k) % L : l - L);
+    }
+
+    /**
+     * The floats of a buffer that holds a group's input or output gradient, or its output or input
+     * gradient, either way round: {@code L} samples of the larger, each rounded up to whole vectors, and a
+     * vector's worth of slack for the last transposition.
+     */
+    private static long blockFloats(Conv2dGeometry g) {
+        long size = Math.max(g.inputSize(), g.outputSize());
+        return ((size + L - 1) / L * L + L) * L;
     }
 
     /** The samples of a group: the lanes of a vector. */
@@ -96,7 +128,8 @@ final class LaneConv {
         float[] xl = buffers.x = Buffers.atLeast(buffers.x, (long) g.inChannels() * rows * columns * L);
         // a row's last gather reads whole vectors of positions, also past the last (masked off, but range-checked)
         float[] yl = buffers.dy = Buffers.atLeast(buffers.dy, ((long) g.outputSize() + L) * L);
-        float[] block = buffers.block = Buffers.atLeast(buffers.block, (long) L * g.inputSize());
+        float[] block = buffers.block = Buffers.atLeast(buffers.block, blockFloats(g));
+        float[] lanes = buffers.lanes = Buffers.atLeast(buffers.lanes, blockFloats(g));
         float[] weights = buffers.weights = Buffers.atLeast(buffers.weights, g.weightSize() + outChannels);
         Memory.copy(p, w, weights, 0, g.weightSize());
         if (b != DenseOps.NO_BIAS) {
@@ -104,10 +137,9 @@ final class LaneConv {
         } else {
             Arrays.fill(weights, g.weightSize(), g.weightSize() + outChannels, 0f);
         }
-        int[] map = buffers.map;
         for (int s0 = 0; s0 < batch; s0 += L) {
             int samples = Math.min(L, batch - s0);
-            inputToLanes(g, xs, x + (long) s0 * g.inputSize(), samples, xl, rows, columns, block, map);
+            inputToLanes(g, xs, x + (long) s0 * g.inputSize(), samples, xl, rows, columns, block, lanes);
             for (int o = 0; o < outChannels; o += 4) {
                 int o1 = Math.min(o + 1, outChannels - 1);
                 int o2 = Math.min(o + 2, outChannels - 1);
@@ -120,7 +152,7 @@ final class LaneConv {
                     }
                 }
             }
-            fromLanes(yl, outChannels * outHeight, outWidth, samples, ys, y + (long) s0 * g.outputSize(), map);
+            fromLanes(yl, g.outputSize(), samples, ys, y + (long) s0 * g.outputSize(), block);
         }
     }
 
@@ -264,9 +296,8 @@ final class LaneConv {
         float[] partial = buffers.partial = Buffers.atLeast(buffers.partial, (long) (weightSize + outChannels) * L);
         Arrays.fill(partial, 0, (weightSize + outChannels) * L, 0f);
         int[] taps = buffers.taps = buffers.taps.length >= patch ? buffers.taps : new int[patch];
-        float[] block = buffers.block = Buffers.atLeast(buffers.block,
-                (long) L * Math.max(g.inputSize(), g.outputSize()));
-        int[] map = buffers.map;
+        float[] block = buffers.block = Buffers.atLeast(buffers.block, blockFloats(g));
+        float[] lanes = buffers.lanes = Buffers.atLeast(buffers.lanes, blockFloats(g));
         for (int c = 0, t = 0; c < inChannels; c++) {
             for (int i = 0; i < kh; i++) {
                 for (int j = 0; j < kw; j++) {
@@ -284,8 +315,8 @@ final class LaneConv {
         }
         for (int s0 = 0; s0 < batch; s0 += L) {
             int samples = Math.min(L, batch - s0);
-            inputToLanes(g, xs, x + (long) s0 * g.inputSize(), samples, xl, rows, columns, block, map);
-            gradientToLanes(g, dys, dy + (long) s0 * g.outputSize(), samples, dyl, gradientColumns, pad, block, map);
+            inputToLanes(g, xs, x + (long) s0 * g.inputSize(), samples, xl, rows, columns, block, lanes);
+            gradientToLanes(g, dys, dy + (long) s0 * g.outputSize(), samples, dyl, gradientColumns, pad, block, lanes);
             if (gb != DenseOps.NO_BIAS) {
                 biasSums(dyl, outChannels, outHeight, outWidth, gradientColumns, pad, partial, weightSize * L);
             }
@@ -303,7 +334,7 @@ final class LaneConv {
             }
             if (dxs != null) {
                 inputGradient(g, dyl, weights, dxl, gradientColumns, pad);
-                fromLanes(dxl, g.inChannels() * g.inHeight(), g.inWidth(), samples, dxs, dx + (long) s0 * g.inputSize(), map);
+                fromLanes(dxl, g.inputSize(), samples, dxs, dx + (long) s0 * g.inputSize(), block);
             }
         }
         for (int t = 0; t < weightSize; t++) {
@@ -328,17 +359,17 @@ final class LaneConv {
     /**
      * The group's input, zero-padded as the convolution reads it: {@code rows x columns} positions per
      * channel, lane {@code s} holding sample {@code s} (zero from {@code samples} on). The samples are
-     * copied whole into {@code block}, one after the other, then each position is one gather across them.
+     * transposed into the lanes by {@link #toLanes}, then each input row is copied to its padded place.
      */
     private static void inputToLanes(Conv2dGeometry g, MemorySegment xs, long x, int samples, float[] xl,
-                                     int rows, int columns, float[] block, int[] map) {
+                                     int rows, int columns, float[] block, float[] lanes) {
         int inHeight = g.inHeight();
         int inWidth = g.inWidth();
         int padTop = g.padTop();
         int padLeft = g.padLeft();
         int plane = rows * columns;
         int width = Math.min(inWidth, columns - padLeft);
-        toBlock(xs, x, g.inputSize(), samples, block, map);
+        toLanes(xs, x, g.inputSize(), samples, block, lanes);
         for (int c = 0; c < g.inChannels(); c++) {
             for (int r = 0; r < rows; ++r) {
                 int row = r - padTop;
@@ -347,11 +378,8 @@ final class LaneConv {
                     clear(xl, to, columns);
                     continue;
                 }
-                int from = (c * inHeight + row) * inWidth;
                 clear(xl, to, padLeft);
-                for (int q = 0; q < width; q++) {
-                    FloatVector.fromArray(S, block, from + q, map, 0).intoArray(xl, to + (padLeft + q) * L);
-                }
+                System.arraycopy(lanes, (c * inHeight + row) * inWidth * L, xl, to + padLeft * L, width * L);
                 clear(xl, to + (padLeft + width) * L, columns - padLeft - width);
             }
         }
@@ -363,34 +391,211 @@ final class LaneConv {
      * as {@link #inputToLanes} copies the input.
      */
     private static void gradientToLanes(Conv2dGeometry g, MemorySegment dys, long dy, int samples, float[] dyl,
-                                        int gradientColumns, int pad, float[] block, int[] map) {
+                                        int gradientColumns, int pad, float[] block, float[] lanes) {
         int outHeight = g.outHeight();
         int outWidth = g.outWidth();
-        toBlock(dys, dy, g.outputSize(), samples, block, map);
+        toLanes(dys, dy, g.outputSize(), samples, block, lanes);
         for (int o = 0; o < g.outChannels(); o++) {
             for (int r = 0; r < outHeight; r++) {
                 int to = ((o * outHeight + r) * gradientColumns) * L;
-                int from = (o * outHeight + r) * outWidth;
                 clear(dyl, to, pad);
-                for (int q = 0; q < outWidth; q++) {
-                    FloatVector.fromArray(S, block, from + q, map, 0).intoArray(dyl, to + (pad + q) * L);
-                }
+                System.arraycopy(lanes, (o * outHeight + r) * outWidth * L, dyl, to + pad * L, outWidth * L);
                 clear(dyl, to + (pad + outWidth) * L, gradientColumns - pad - outWidth);
             }
         }
     }
 
     /**
-     * Copies the group's samples ({@code size} floats each, from {@code at}) one after the other into
-     * {@code block}, zeroes the room of the samples the group lacks, and points lane {@code s} of a gather at
-     * sample {@code s}.
+     * The group's samples ({@code size} floats each, from {@code at}) into the lanes, unpadded:
+     * {@code lanes[e * L + s]} is value {@code e} of sample {@code s}, zero from {@code samples} on. The
+     * samples are copied whole, one after the other, into {@code block}, then transposed {@code L} values
+     * at a time; the last transposition reads past the last value (into the buffer's slack), which lands past
+     * the last position.
      */
-    private static void toBlock(MemorySegment from, long at, int size, int samples, float[] block, int[] map) {
+    private static void toLanes(MemorySegment from, long at, int size, int samples, float[] block, float[] lanes) {
         Memory.copy(from, at, block, 0, samples * size);
         Arrays.fill(block, samples * size, L * size, 0f);
-        for (int s = 0; s < L; s++) {
-            map[s] = s * size;
+        for (int e = 0; e < size; e += L) {
+            transpose(block, e, size, lanes, e * L, L);
         }
+    }
+
+    /**
+     * Lane {@code s < samples} of a group's tensor in the lanes ({@code size} positions, {@code lanes[e * L +
+     * s]}) to sample {@code s} of {@code to} from {@code at}, samples {@code size} floats apart: transposed
+     * {@code L} positions at a time into {@code block} (rows of {@code size} rounded up to whole vectors, so
+     * that the last transposition's extra positions fall in the row's own slack), then copied whole.
+     */
+    private static void fromLanes(float[] lanes, int size, int samples, MemorySegment to, long at, float[] block) {
+        int stride = (size + L - 1) / L * L;
+        for (int e = 0; e < size; e += L) {
+            transpose(lanes, e * L, L, block, e, stride);
+        }
+        for (int s = 0; s < samples; s++) {
+            Memory.copy(block, s * stride, to, at + (long) s * size, size);
+        }
+    }
+
+    /**
+     * {@code L} rows of {@code L} floats, from {@code src[from + i * srcStride]}, written transposed to
+     * {@code dst[to + j * dstStride]}: in registers with sixteen lanes, element by element otherwise.
+     */
+    static void transpose(float[] src, int from, int srcStride, float[] dst, int to, int dstStride) {
+        if (L == 16) {
+            transpose16(src, from, srcStride, dst, to, dstStride);
+        } else {
+            transposeScalar(src, from, srcStride, dst, to, dstStride);
+        }
+    }
+
+    /** {@link #transpose}, element by element. */
+    static void transposeScalar(float[] src, int from, int srcStride, float[] dst, int to, int dstStride) {
+        for (int i = 0; i < L; i++) {
+            for (int j = 0; j < L; j++) {
+                dst[to + j * dstStride + i] = src[from + i * srcStride + j];
+            }
+        }
+    }
+
+    /**
+     * Sixteen rows of sixteen floats, from {@code src[from + i * srcStride]}, written transposed to
+     * {@code dst[to + j * dstStride]}, in registers: four stages, each of which swaps the blocks of 8, 4, 2,
+     * then 1 lanes between rows that far apart. Sixteen lanes only (see {@link #transpose}).
+     */
+    private static void transpose16(float[] src, int from, int srcStride, float[] dst, int to, int dstStride) {
+        FloatVector r0 = FloatVector.fromArray(S, src, from);
+        FloatVector r1 = FloatVector.fromArray(S, src, from + 1 * srcStride);
+        FloatVector r2 = FloatVector.fromArray(S, src, from + 2 * srcStride);
+        FloatVector r3 = FloatVector.fromArray(S, src, from + 3 * srcStride);
+        FloatVector r4 = FloatVector.fromArray(S, src, from + 4 * srcStride);
+        FloatVector r5 = FloatVector.fromArray(S, src, from + 5 * srcStride);
+        FloatVector r6 = FloatVector.fromArray(S, src, from + 6 * srcStride);
+        FloatVector r7 = FloatVector.fromArray(S, src, from + 7 * srcStride);
+        FloatVector r8 = FloatVector.fromArray(S, src, from + 8 * srcStride);
+        FloatVector r9 = FloatVector.fromArray(S, src, from + 9 * srcStride);
+        FloatVector r10 = FloatVector.fromArray(S, src, from + 10 * srcStride);
+        FloatVector r11 = FloatVector.fromArray(S, src, from + 11 * srcStride);
+        FloatVector r12 = FloatVector.fromArray(S, src, from + 12 * srcStride);
+        FloatVector r13 = FloatVector.fromArray(S, src, from + 13 * srcStride);
+        FloatVector r14 = FloatVector.fromArray(S, src, from + 14 * srcStride);
+        FloatVector r15 = FloatVector.fromArray(S, src, from + 15 * srcStride);
+        FloatVector t;
+        // rows 8 apart swap their blocks of 8 lanes
+        t = r0.rearrange(LOW_8, r8);
+        r8 = r0.rearrange(HIGH_8, r8);
+        r0 = t;
+        t = r1.rearrange(LOW_8, r9);
+        r9 = r1.rearrange(HIGH_8, r9);
+        r1 = t;
+        t = r2.rearrange(LOW_8, r10);
+        r10 = r2.rearrange(HIGH_8, r10);
+        r2 = t;
+        t = r3.rearrange(LOW_8, r11);
+        r11 = r3.rearrange(HIGH_8, r11);
+        r3 = t;
+        t = r4.rearrange(LOW_8, r12);
+        r12 = r4.rearrange(HIGH_8, r12);
+        r4 = t;
+        t = r5.rearrange(LOW_8, r13);
+        r13 = r5.rearrange(HIGH_8, r13);
+        r5 = t;
+        t = r6.rearrange(LOW_8, r14);
+        r14 = r6.rearrange(HIGH_8, r14);
+        r6 = t;
+        t = r7.rearrange(LOW_8, r15);
+        r15 = r7.rearrange(HIGH_8, r15);
+        r7 = t;
+        // rows 4 apart swap their blocks of 4 lanes
+        t = r0.rearrange(LOW_4, r4);
+        r4 = r0.rearrange(HIGH_4, r4);
+        r0 = t;
+        t = r1.rearrange(LOW_4, r5);
+        r5 = r1.rearrange(HIGH_4, r5);
+        r1 = t;
+        t = r2.rearrange(LOW_4, r6);
+        r6 = r2.rearrange(HIGH_4, r6);
+        r2 = t;
+        t = r3.rearrange(LOW_4, r7);
+        r7 = r3.rearrange(HIGH_4, r7);
+        r3 = t;
+        t = r8.rearrange(LOW_4, r12);
+        r12 = r8.rearrange(HIGH_4, r12);
+        r8 = t;
+        t = r9.rearrange(LOW_4, r13);
+        r13 = r9.rearrange(HIGH_4, r13);
+        r9 = t;
+        t = r10.rearrange(LOW_4, r14);
+        r14 = r10.rearrange(HIGH_4, r14);
+        r10 = t;
+        t = r11.rearrange(LOW_4, r15);
+        r15 = r11.rearrange(HIGH_4, r15);
+        r11 = t;
+        // rows 2 apart swap their blocks of 2 lanes
+        t = r0.rearrange(LOW_2, r2);
+        r2 = r0.rearrange(HIGH_2, r2);
+        r0 = t;
+        t = r1.rearrange(LOW_2, r3);
+        r3 = r1.rearrange(HIGH_2, r3);
+        r1 = t;
+        t = r4.rearrange(LOW_2, r6);
+        r6 = r4.rearrange(HIGH_2, r6);
+        r4 = t;
+        t = r5.rearrange(LOW_2, r7);
+        r7 = r5.rearrange(HIGH_2, r7);
+        r5 = t;
+        t = r8.rearrange(LOW_2, r10);
+        r10 = r8.rearrange(HIGH_2, r10);
+        r8 = t;
+        t = r9.rearrange(LOW_2, r11);
+        r11 = r9.rearrange(HIGH_2, r11);
+        r9 = t;
+        t = r12.rearrange(LOW_2, r14);
+        r14 = r12.rearrange(HIGH_2, r14);
+        r12 = t;
+        t = r13.rearrange(LOW_2, r15);
+        r15 = r13.rearrange(HIGH_2, r15);
+        r13 = t;
+        // rows 1 apart swap their blocks of 1 lane
+        t = r0.rearrange(LOW_1, r1);
+        r1 = r0.rearrange(HIGH_1, r1);
+        r0 = t;
+        t = r2.rearrange(LOW_1, r3);
+        r3 = r2.rearrange(HIGH_1, r3);
+        r2 = t;
+        t = r4.rearrange(LOW_1, r5);
+        r5 = r4.rearrange(HIGH_1, r5);
+        r4 = t;
+        t = r6.rearrange(LOW_1, r7);
+        r7 = r6.rearrange(HIGH_1, r7);
+        r6 = t;
+        t = r8.rearrange(LOW_1, r9);
+        r9 = r8.rearrange(HIGH_1, r9);
+        r8 = t;
+        t = r10.rearrange(LOW_1, r11);
+        r11 = r10.rearrange(HIGH_1, r11);
+        r10 = t;
+        t = r12.rearrange(LOW_1, r13);
+        r13 = r12.rearrange(HIGH_1, r13);
+        r12 = t;
+        t = r14.rearrange(LOW_1, r15);
+        r15 = r14.rearrange(HIGH_1, r15);
+        r14 = t;
+        r0.intoArray(dst, to);
+        r1.intoArray(dst, to + 1 * dstStride);
+        r2.intoArray(dst, to + 2 * dstStride);
+        r3.intoArray(dst, to + 3 * dstStride);
+        r4.intoArray(dst, to + 4 * dstStride);
+        r5.intoArray(dst, to + 5 * dstStride);
+        r6.intoArray(dst, to + 6 * dstStride);
+        r7.intoArray(dst, to + 7 * dstStride);
+        r8.intoArray(dst, to + 8 * dstStride);
+        r9.intoArray(dst, to + 9 * dstStride);
+        r10.intoArray(dst, to + 10 * dstStride);
+        r11.intoArray(dst, to + 11 * dstStride);
+        r12.intoArray(dst, to + 12 * dstStride);
+        r13.intoArray(dst, to + 13 * dstStride);
+        r14.intoArray(dst, to + 14 * dstStride);
+        r15.intoArray(dst, to + 15 * dstStride);
     }
 
     /** Zeroes {@code positions} whole vectors of lanes from {@code at}. */
@@ -671,36 +876,5 @@ final class LaneConv {
         a2.intoArray(dxl, at0 + s2);
         a1.intoArray(dxl, at0 + s1);
         a0.intoArray(dxl, at0);
-    }
-
-    /**
-     * Lane {@code s < samples} of a group's tensor in the lanes ({@code rows} rows of {@code width}
-     * positions) to sample {@code s} of {@code to} from {@code at}, samples {@code rows x width} floats apart:
-     * for each row, one gather of a vector's worth of the row's positions from lane {@code s} ({@code map}
-     * steps one position, {@code L} floats, per lane), stored through a mask at the row's end.
-     */
-    private static void fromLanes(float[] lanes, int rows, int width, int samples, MemorySegment to, long at,
-                                  int[] map) {
-        for (int s = 0; s < L; s++) {
-            map[s] = s * L;
-        }
-        int size = rows * width;
-        for (int s = 0; s < samples; s++) {
-            long sample = at + (long) s * size;
-            for (int r = 0; r < rows; r++) {
-                int from = r * width * L + s;
-                long row = (sample + (long) r * width) * Float.BYTES;
-                int q = 0;
-                for (; q <= width - L; q += L) {
-                    FloatVector.fromArray(S, lanes, from + q * L, map, 0)
-                            .intoMemorySegment(to, row + (long) q * Float.BYTES, ORDER);
-                }
-                if (q < width) {
-                    VectorMask<Float> tail = S.indexInRange(q, width);
-                    FloatVector.fromArray(S, lanes, from + q * L, map, 0, tail)
-                            .intoMemorySegment(to, row + (long) q * Float.BYTES, ORDER, tail);
-                }
-            }
-        }
     }
 }
