@@ -6,6 +6,7 @@ import dev.kiln.runtime.Memory;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -37,16 +38,21 @@ final class LaneConv {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** For {@link #transpose16}: lane {@code l} of the lower row of a pair at distance {@code k}. */
-    private static final VectorShuffle<Float> LOW_8 = low(8);
-    private static final VectorShuffle<Float> LOW_4 = low(4);
-    private static final VectorShuffle<Float> LOW_2 = low(2);
-    private static final VectorShuffle<Float> LOW_1 = low(1);
-    /** For {@link #transpose16}: lane {@code l} of the upper row of a pair at distance {@code k}. */
-    private static final VectorShuffle<Float> HIGH_8 = high(8);
-    private static final VectorShuffle<Float> HIGH_4 = high(4);
-    private static final VectorShuffle<Float> HIGH_2 = high(2);
-    private static final VectorShuffle<Float> HIGH_1 = high(1);
+    /** For {@link #transpose16}, at distance {@code k}: lane {@code l} takes lane {@code l - k}. */
+    private static final VectorShuffle<Float> DOWN_8 = shift(-8);
+    private static final VectorShuffle<Float> DOWN_4 = shift(-4);
+    private static final VectorShuffle<Float> DOWN_2 = shift(-2);
+    private static final VectorShuffle<Float> DOWN_1 = shift(-1);
+    /** For {@link #transpose16}, at distance {@code k}: lane {@code l} takes lane {@code l + k}. */
+    private static final VectorShuffle<Float> UP_8 = shift(8);
+    private static final VectorShuffle<Float> UP_4 = shift(4);
+    private static final VectorShuffle<Float> UP_2 = shift(2);
+    private static final VectorShuffle<Float> UP_1 = shift(1);
+    /** For {@link #transpose16}, at distance {@code k}: the lanes with bit {@code k} set. */
+    private static final VectorMask<Float> UPPER_8 = upper(8);
+    private static final VectorMask<Float> UPPER_4 = upper(4);
+    private static final VectorMask<Float> UPPER_2 = upper(2);
+    private static final VectorMask<Float> UPPER_1 = upper(1);
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
@@ -68,18 +74,18 @@ final class LaneConv {
     private LaneConv() {
     }
 
-    /**
-     * Rows {@code i} and {@code i + k} of a transposition stage: the new row {@code i} keeps row {@code i}'s
-     * lanes {@code l} with bit {@code k} clear and takes row {@code i + k}'s lane {@code l - k} for the others
-     * (an exceptional index, {@code m - L}, picks lane {@code m} of the second vector of a rearrangement).
-     */
-    private static VectorShuffle<Float> low(int k) {
-        return VectorShuffle.fromOp(S, l -> (l & k) == 0 ? l : l - k - L);
+    /** Lane {@code l} takes lane {@code l + by}, wrapped around. */
+    private static VectorShuffle<Float> shift(int by) {
+        return VectorShuffle.fromOp(S, l -> Math.floorMod(l + by, L));
     }
 
-    /** The new row {@code i + k} of a transposition stage: row {@code i}'s lane {@code l + k}, or row {@code i + k}'s lane {@code l}. */
-    private static VectorShuffle<Float> high(int k) {
-        return VectorShuffle.fromOp(S, l -> (l & k) == 0 ? (l + k) % L : l - L);
+    /** The lanes whose index has bit {@code k} set. */
+    private static VectorMask<Float> upper(int k) {
+        boolean[] bits = new boolean[L];
+        for (int l = 0; l < L; l++) {
+            bits[l] = (l & k) != 0;
+        }
+        return VectorMask.fromArray(S, bits, 0);
     }
 
     /**
@@ -460,7 +466,8 @@ final class LaneConv {
     /**
      * Sixteen rows of sixteen floats, from {@code src[from + i * srcStride]}, written transposed to
      * {@code dst[to + j * dstStride]}, in registers: four stages, each of which swaps the blocks of 8, 4, 2,
-     * then 1 lanes between rows that far apart. Sixteen lanes only (see {@link #transpose}).
+     * then 1 lanes between rows that far apart (a lane's partner is one rearrangement away, and a blend keeps
+     * the lanes that stay). Sixteen lanes only (see {@link #transpose}).
      */
     private static void transpose16(float[] src, int from, int srcStride, float[] dst, int to, int dstStride) {
         FloatVector r0 = FloatVector.fromArray(S, src, from);
@@ -481,104 +488,104 @@ final class LaneConv {
         FloatVector r15 = FloatVector.fromArray(S, src, from + 15 * srcStride);
         FloatVector t;
         // rows 8 apart swap their blocks of 8 lanes
-        t = r0.rearrange(LOW_8, r8);
-        r8 = r0.rearrange(HIGH_8, r8);
+        t = r0.blend(r8.rearrange(DOWN_8), UPPER_8);
+        r8 = r0.rearrange(UP_8).blend(r8, UPPER_8);
         r0 = t;
-        t = r1.rearrange(LOW_8, r9);
-        r9 = r1.rearrange(HIGH_8, r9);
+        t = r1.blend(r9.rearrange(DOWN_8), UPPER_8);
+        r9 = r1.rearrange(UP_8).blend(r9, UPPER_8);
         r1 = t;
-        t = r2.rearrange(LOW_8, r10);
-        r10 = r2.rearrange(HIGH_8, r10);
+        t = r2.blend(r10.rearrange(DOWN_8), UPPER_8);
+        r10 = r2.rearrange(UP_8).blend(r10, UPPER_8);
         r2 = t;
-        t = r3.rearrange(LOW_8, r11);
-        r11 = r3.rearrange(HIGH_8, r11);
+        t = r3.blend(r11.rearrange(DOWN_8), UPPER_8);
+        r11 = r3.rearrange(UP_8).blend(r11, UPPER_8);
         r3 = t;
-        t = r4.rearrange(LOW_8, r12);
-        r12 = r4.rearrange(HIGH_8, r12);
+        t = r4.blend(r12.rearrange(DOWN_8), UPPER_8);
+        r12 = r4.rearrange(UP_8).blend(r12, UPPER_8);
         r4 = t;
-        t = r5.rearrange(LOW_8, r13);
-        r13 = r5.rearrange(HIGH_8, r13);
+        t = r5.blend(r13.rearrange(DOWN_8), UPPER_8);
+        r13 = r5.rearrange(UP_8).blend(r13, UPPER_8);
         r5 = t;
-        t = r6.rearrange(LOW_8, r14);
-        r14 = r6.rearrange(HIGH_8, r14);
+        t = r6.blend(r14.rearrange(DOWN_8), UPPER_8);
+        r14 = r6.rearrange(UP_8).blend(r14, UPPER_8);
         r6 = t;
-        t = r7.rearrange(LOW_8, r15);
-        r15 = r7.rearrange(HIGH_8, r15);
+        t = r7.blend(r15.rearrange(DOWN_8), UPPER_8);
+        r15 = r7.rearrange(UP_8).blend(r15, UPPER_8);
         r7 = t;
         // rows 4 apart swap their blocks of 4 lanes
-        t = r0.rearrange(LOW_4, r4);
-        r4 = r0.rearrange(HIGH_4, r4);
+        t = r0.blend(r4.rearrange(DOWN_4), UPPER_4);
+        r4 = r0.rearrange(UP_4).blend(r4, UPPER_4);
         r0 = t;
-        t = r1.rearrange(LOW_4, r5);
-        r5 = r1.rearrange(HIGH_4, r5);
+        t = r1.blend(r5.rearrange(DOWN_4), UPPER_4);
+        r5 = r1.rearrange(UP_4).blend(r5, UPPER_4);
         r1 = t;
-        t = r2.rearrange(LOW_4, r6);
-        r6 = r2.rearrange(HIGH_4, r6);
+        t = r2.blend(r6.rearrange(DOWN_4), UPPER_4);
+        r6 = r2.rearrange(UP_4).blend(r6, UPPER_4);
         r2 = t;
-        t = r3.rearrange(LOW_4, r7);
-        r7 = r3.rearrange(HIGH_4, r7);
+        t = r3.blend(r7.rearrange(DOWN_4), UPPER_4);
+        r7 = r3.rearrange(UP_4).blend(r7, UPPER_4);
         r3 = t;
-        t = r8.rearrange(LOW_4, r12);
-        r12 = r8.rearrange(HIGH_4, r12);
+        t = r8.blend(r12.rearrange(DOWN_4), UPPER_4);
+        r12 = r8.rearrange(UP_4).blend(r12, UPPER_4);
         r8 = t;
-        t = r9.rearrange(LOW_4, r13);
-        r13 = r9.rearrange(HIGH_4, r13);
+        t = r9.blend(r13.rearrange(DOWN_4), UPPER_4);
+        r13 = r9.rearrange(UP_4).blend(r13, UPPER_4);
         r9 = t;
-        t = r10.rearrange(LOW_4, r14);
-        r14 = r10.rearrange(HIGH_4, r14);
+        t = r10.blend(r14.rearrange(DOWN_4), UPPER_4);
+        r14 = r10.rearrange(UP_4).blend(r14, UPPER_4);
         r10 = t;
-        t = r11.rearrange(LOW_4, r15);
-        r15 = r11.rearrange(HIGH_4, r15);
+        t = r11.blend(r15.rearrange(DOWN_4), UPPER_4);
+        r15 = r11.rearrange(UP_4).blend(r15, UPPER_4);
         r11 = t;
         // rows 2 apart swap their blocks of 2 lanes
-        t = r0.rearrange(LOW_2, r2);
-        r2 = r0.rearrange(HIGH_2, r2);
+        t = r0.blend(r2.rearrange(DOWN_2), UPPER_2);
+        r2 = r0.rearrange(UP_2).blend(r2, UPPER_2);
         r0 = t;
-        t = r1.rearrange(LOW_2, r3);
-        r3 = r1.rearrange(HIGH_2, r3);
+        t = r1.blend(r3.rearrange(DOWN_2), UPPER_2);
+        r3 = r1.rearrange(UP_2).blend(r3, UPPER_2);
         r1 = t;
-        t = r4.rearrange(LOW_2, r6);
-        r6 = r4.rearrange(HIGH_2, r6);
+        t = r4.blend(r6.rearrange(DOWN_2), UPPER_2);
+        r6 = r4.rearrange(UP_2).blend(r6, UPPER_2);
         r4 = t;
-        t = r5.rearrange(LOW_2, r7);
-        r7 = r5.rearrange(HIGH_2, r7);
+        t = r5.blend(r7.rearrange(DOWN_2), UPPER_2);
+        r7 = r5.rearrange(UP_2).blend(r7, UPPER_2);
         r5 = t;
-        t = r8.rearrange(LOW_2, r10);
-        r10 = r8.rearrange(HIGH_2, r10);
+        t = r8.blend(r10.rearrange(DOWN_2), UPPER_2);
+        r10 = r8.rearrange(UP_2).blend(r10, UPPER_2);
         r8 = t;
-        t = r9.rearrange(LOW_2, r11);
-        r11 = r9.rearrange(HIGH_2, r11);
+        t = r9.blend(r11.rearrange(DOWN_2), UPPER_2);
+        r11 = r9.rearrange(UP_2).blend(r11, UPPER_2);
         r9 = t;
-        t = r12.rearrange(LOW_2, r14);
-        r14 = r12.rearrange(HIGH_2, r14);
+        t = r12.blend(r14.rearrange(DOWN_2), UPPER_2);
+        r14 = r12.rearrange(UP_2).blend(r14, UPPER_2);
         r12 = t;
-        t = r13.rearrange(LOW_2, r15);
-        r15 = r13.rearrange(HIGH_2, r15);
+        t = r13.blend(r15.rearrange(DOWN_2), UPPER_2);
+        r15 = r13.rearrange(UP_2).blend(r15, UPPER_2);
         r13 = t;
         // rows 1 apart swap their blocks of 1 lane
-        t = r0.rearrange(LOW_1, r1);
-        r1 = r0.rearrange(HIGH_1, r1);
+        t = r0.blend(r1.rearrange(DOWN_1), UPPER_1);
+        r1 = r0.rearrange(UP_1).blend(r1, UPPER_1);
         r0 = t;
-        t = r2.rearrange(LOW_1, r3);
-        r3 = r2.rearrange(HIGH_1, r3);
+        t = r2.blend(r3.rearrange(DOWN_1), UPPER_1);
+        r3 = r2.rearrange(UP_1).blend(r3, UPPER_1);
         r2 = t;
-        t = r4.rearrange(LOW_1, r5);
-        r5 = r4.rearrange(HIGH_1, r5);
+        t = r4.blend(r5.rearrange(DOWN_1), UPPER_1);
+        r5 = r4.rearrange(UP_1).blend(r5, UPPER_1);
         r4 = t;
-        t = r6.rearrange(LOW_1, r7);
-        r7 = r6.rearrange(HIGH_1, r7);
+        t = r6.blend(r7.rearrange(DOWN_1), UPPER_1);
+        r7 = r6.rearrange(UP_1).blend(r7, UPPER_1);
         r6 = t;
-        t = r8.rearrange(LOW_1, r9);
-        r9 = r8.rearrange(HIGH_1, r9);
+        t = r8.blend(r9.rearrange(DOWN_1), UPPER_1);
+        r9 = r8.rearrange(UP_1).blend(r9, UPPER_1);
         r8 = t;
-        t = r10.rearrange(LOW_1, r11);
-        r11 = r10.rearrange(HIGH_1, r11);
+        t = r10.blend(r11.rearrange(DOWN_1), UPPER_1);
+        r11 = r10.rearrange(UP_1).blend(r11, UPPER_1);
         r10 = t;
-        t = r12.rearrange(LOW_1, r13);
-        r13 = r12.rearrange(HIGH_1, r13);
+        t = r12.blend(r13.rearrange(DOWN_1), UPPER_1);
+        r13 = r12.rearrange(UP_1).blend(r13, UPPER_1);
         r12 = t;
-        t = r14.rearrange(LOW_1, r15);
-        r15 = r14.rearrange(HIGH_1, r15);
+        t = r14.blend(r15.rearrange(DOWN_1), UPPER_1);
+        r15 = r14.rearrange(UP_1).blend(r15, UPPER_1);
         r14 = t;
         r0.intoArray(dst, to);
         r1.intoArray(dst, to + 1 * dstStride);
