@@ -235,20 +235,26 @@ public final class RecurrentOps {
                     case RNN -> {
                         int done = vector ? VectorRecurrentCells.rnnForward(work, row, ws, ys, out, next, nextH,
                                 hidden) : 0;
-                        RecurrentCells.rnnForward(work, row, ws, ys, out, next, nextH, done, hidden);
+                        if (done < hidden) { // the units after the last whole vector, if any
+                            RecurrentCells.rnnForward(work, row, ws, ys, out, next, nextH, done, hidden);
+                        }
                     }
                     case LSTM -> {
                         int done = vector ? VectorRecurrentCells.lstmForward(work, row, ws, extra + unitRow,
                                 tanhC + unitRow, ys, out, next, nextH, nextC, hidden) : 0;
-                        RecurrentCells.lstmForward(work, row, ws, extra + unitRow, tanhC + unitRow, ys, out, next,
-                                nextH, nextC, done, hidden);
+                        if (done < hidden) { // the units after the last whole vector, if any
+                            RecurrentCells.lstmForward(work, row, ws, extra + unitRow, tanhC + unitRow, ys, out, next,
+                                    nextH, nextC, done, hidden);
+                        }
                     }
                     case GRU -> {
                         long hpRow = hp + (long) s * width;
                         int done = vector ? VectorRecurrentCells.gruForward(work, row, hpRow, ws, prev + unitRow,
                                 extra + unitRow, ys, out, next, nextH, hidden) : 0;
-                        RecurrentCells.gruForward(work, row, hpRow, ws, prev + unitRow, extra + unitRow, ys, out,
-                                next, nextH, done, hidden);
+                        if (done < hidden) { // the units after the last whole vector, if any
+                            RecurrentCells.gruForward(work, row, hpRow, ws, prev + unitRow, extra + unitRow, ys, out,
+                                    next, nextH, done, hidden);
+                        }
                     }
                 }
             }
@@ -362,20 +368,26 @@ public final class RecurrentOps {
                     case RNN -> {
                         int done = vector ? VectorRecurrentCells.rnnBackward(work, row, carry, ws, dys, dy + unitRow,
                                 hidden) : 0;
-                        RecurrentCells.rnnBackward(work, row, carry, ws, dys, dy + unitRow, done, hidden);
+                        if (done < hidden) { // the units after the last whole vector, if any
+                            RecurrentCells.rnnBackward(work, row, carry, ws, dys, dy + unitRow, done, hidden);
+                        }
                     }
                     case LSTM -> {
                         long carryC = dC + (long) s * hidden;
                         int done = vector ? VectorRecurrentCells.lstmBackward(work, row, extra + unitRow,
                                 tanhC + unitRow, carry, carryC, ws, dys, dy + unitRow, hidden) : 0;
-                        RecurrentCells.lstmBackward(work, row, extra + unitRow, tanhC + unitRow, carry, carryC, ws,
-                                dys, dy + unitRow, done, hidden);
+                        if (done < hidden) { // the units after the last whole vector, if any
+                            RecurrentCells.lstmBackward(work, row, extra + unitRow, tanhC + unitRow, carry, carryC, ws,
+                                    dys, dy + unitRow, done, hidden);
+                        }
                     }
                     case GRU -> {
                         int done = vector ? VectorRecurrentCells.gruBackward(work, row, extra + unitRow,
                                 prev + unitRow, carry, ws, dys, dy + unitRow, hidden) : 0;
-                        RecurrentCells.gruBackward(work, row, extra + unitRow, prev + unitRow, carry, ws, dys,
-                                dy + unitRow, done, hidden);
+                        if (done < hidden) { // the units after the last whole vector, if any
+                            RecurrentCells.gruBackward(work, row, extra + unitRow, prev + unitRow, carry, ws, dys,
+                                    dy + unitRow, done, hidden);
+                        }
                     }
                 }
             }
