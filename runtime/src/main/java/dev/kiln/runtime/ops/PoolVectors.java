@@ -79,6 +79,15 @@ final class PoolVectors {
             windowMaximaWithNaNs(xs, upper, lower, ys, out, n, relu); // rare: the branch is predicted
             return;
         }
+        if (relu) {
+            // max(0, the window's maximum) has the same bits whichever of equal inputs wins (a tie of -0 and
+            // +0 gives +0 either way): lane-wise maxima, in any order
+            FloatVector max = ul.lanewise(VectorOperators.MAX, ul.rearrange(SWAP))
+                    .lanewise(VectorOperators.MAX, ll.lanewise(VectorOperators.MAX, ll.rearrange(SWAP)))
+                    .lanewise(VectorOperators.MAX, 0f);
+            max.rearrange(EVENS).intoMemorySegment(ys, out, ORDER, SPECIES.indexInRange(0, n / 2));
+            return;
+        }
         // in the even lanes, the scalar order: left, right, lower left, lower right; a value replaces the
         // maximum so far when it is greater
         FloatVector v = ul.rearrange(SWAP);
@@ -86,9 +95,6 @@ final class PoolVectors {
         max = max.blend(ll, ll.compare(VectorOperators.GT, max));
         v = ll.rearrange(SWAP);
         max = max.blend(v, v.compare(VectorOperators.GT, max));
-        if (relu) {
-            max = max.lanewise(VectorOperators.MAX, 0f); // Math.max(0f, max), lane by lane
-        }
         max.rearrange(EVENS).intoMemorySegment(ys, out, ORDER, SPECIES.indexInRange(0, n / 2));
     }
 
