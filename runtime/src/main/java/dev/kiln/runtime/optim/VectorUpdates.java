@@ -21,14 +21,17 @@ import jdk.incubator.vector.VectorSpecies;
  * fully before about 600 calls (its loop was, entered from the slow version on every call), and each step
  * allocated a few boxed vectors until then (the char-LSTM: megabytes per step in its first 40 steps, 160
  * bytes per step after 200). A block is called hundreds of times per step, so it is compiled within the
- * first steps.
+ * first steps: the JIT's thresholds count calls, and grow with its queue, which is long while a model's
+ * kernels are being compiled. With blocks of 1,024 the char-LSTM's Adam (137 calls a step) still ran
+ * uncompiled, allocating about 20 MB a step, until step 30 to 40; with blocks of 128 (1,094 calls a step)
+ * until step 15 to 20.
  */
 final class VectorUpdates {
 
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    /** The elements one call of a loop updates (64 vectors of 16 floats). */
-    static final int BLOCK = 1024;
+    /** The elements one call of a loop updates (8 vectors of 16 floats). */
+    static final int BLOCK = 128;
 
     private VectorUpdates() {
     }
