@@ -17,6 +17,10 @@ final class Json {
     private Json() {
     }
 
+    /** JSON text written as it is, indented to its place: a document another runner wrote. */
+    record Raw(String text) {
+    }
+
     /** {@code value} as an indented JSON document. */
     static String write(Object value) {
         StringBuilder out = new StringBuilder();
@@ -34,6 +38,7 @@ final class Json {
             case Number number -> out.append(number.longValue());
             case Map<?, ?> map -> object(map, out, depth);
             case List<?> list -> array(list, out, depth);
+            case Raw raw -> out.append(raw.text().replace("\n", "\n" + "  ".repeat(depth)));
             default -> throw new IllegalArgumentException("cannot write a " + value.getClass().getName() + " as JSON");
         }
     }
@@ -76,7 +81,8 @@ final class Json {
             out.append("[]");
             return;
         }
-        boolean flat = list.stream().noneMatch(item -> item instanceof Map<?, ?> || item instanceof List<?>);
+        boolean flat = list.stream()
+                .noneMatch(item -> item instanceof Map<?, ?> || item instanceof List<?> || item instanceof Raw);
         out.append('[');
         for (int j = 0; j < list.size(); j++) {
             if (flat) {

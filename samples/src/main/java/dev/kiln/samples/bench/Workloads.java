@@ -17,6 +17,7 @@ import dev.kiln.samples.fashion.KilnFashionMlp;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -82,7 +83,7 @@ public final class Workloads {
 
     static final String USAGE = """
             usage: ./kiln bench [--workloads W1,W2,W3,W4,W5] [--data DIR] [--epochs E] [--repeat R]
-                                [--sizes 64,128,...] [--quick] [--threads N]
+                                [--sizes 64,128,...] [--quick] [--threads N] [--same-jvm]
               --workloads  which workloads to run (default all; W3 reads the fortunes package's corpus)
               --data       the Fashion-MNIST directory (W1, W2, W4); default: -Dkiln.fashionMnist,
                            $KILN_FASHION_MNIST, else /usr/share/datasets/fashion-mnist
@@ -92,6 +93,8 @@ public final class Workloads {
               --quick      W5 sizes 64..512 only
               --threads    the thread count to record; it must be fixed before the JVM starts
                            (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS), as ./kiln bench --threads N does
+              --same-jvm   run every workload in this JVM; by default each runs in a fresh JVM of its
+                           own, with the same options, so that none inherits another's compiled code
             The JSON document goes to standard output, progress to standard error.""";
 
     /** Keeps results alive so that the JIT cannot drop the work that made them. */
@@ -110,10 +113,17 @@ public final class Workloads {
      * @param threads   the thread count given, or null
      * @param sizes     W5's matrix sizes
      * @param help      whether to print the usage and stop
+     * @param sameJvm   whether every workload runs in this JVM, rather than each in a JVM of its own
      */
     record Options(Set<String> workloads, String data, Integer epochs, int repeat, Integer threads, int[] sizes,
-                   boolean help) {
+                   boolean help, boolean sameJvm) {
     }
+
+    /**
+     * Set on the JVM that runs one workload for the runner: it prints that workload's result alone, which the
+     * runner that started it puts in its document.
+     */
+    static final String CHILD_PROPERTY = "kiln.bench.workload";
 
     /** Runs the workloads the arguments name and prints the JSON document; exits 2 on a bad argument or missing data. */
     public static void main(String[] args) throws IOException {
@@ -161,6 +171,17 @@ public final class Workloads {
         }
         Blas blas = Blases.get();
         Map<String, Object> document = describeRun(options, blas);
+        String child = System.getProperty(CHILD_PROPERTY);
+        if (child == null && !options.sameJvm() && options.workloads().size() > 1) {
+            List<Object> results = new ArrayList<>();
+            for (String workload : options.workloads()) {
+                results.add(new Json.Raw(runAlone(workload, args)));
+            }
+            document.put("jvm_per_workload", true);
+            document.put("results", results);
+            System.out.println(Json.write(document));
+            return;
+        }
         CpuUsage.Snapshot start = CpuUsage.now();
         List<Object> results = new ArrayList<>();
         if (w1 || w2 || w4) {
@@ -186,9 +207,62 @@ public final class Workloads {
         if (options.workloads().contains("W5")) {
             results.add(w5(options.sizes(), options.repeat(), blas));
         }
+        if (child != null) {
+            System.out.println(Json.write(results.getFirst()));
+            return;
+        }
+        document.put("jvm_per_workload", false);
         document.put("results", results);
         document.put("contention_whole_run", CpuUsage.since(start));
         System.out.println(Json.write(document));
+    }
+
+    /**
+     * Runs {@code workload} in a fresh JVM (this one's executable, options and class path; the other
+     * arguments as given) and returns the JSON of its result. Its progress goes to this standard error.
+     *
+     * @throws IllegalStateException if it fails, with its exit status
+     */
+    static String runAlone(String workload, String[] args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-D" + CHILD_PROPERTY + "=" + workload);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Workloads.class.getName());
+        command.addAll(argumentsFor(workload, args));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        int status;
+        try {
+            status = process.waitFor();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(workload + ": interrupted while it ran", e);
+        }
+        if (status != 0 || output.isEmpty()) {
+            throw new IllegalStateException(workload + " failed in its own JVM (exit status " + status
+                    + "); run it alone with --workloads " + workload + " to see why");
+        }
+        return output;
+    }
+
+    /** {@code args} with the workloads replaced by {@code workload} alone. */
+    static List<String> argumentsFor(String workload, String[] args) {
+        List<String> kept = new ArrayList<>();
+        for (int j = 0; j < args.length; j++) {
+            if (args[j].equals("--workloads")) {
+                j++; // and its value
+            } else if (!args[j].startsWith("--workloads=")) {
+                kept.add(args[j]);
+            }
+        }
+        kept.add("--workloads");
+        kept.add(workload);
+        return kept;
     }
 
     /**
@@ -204,6 +278,7 @@ public final class Workloads {
         Integer threads = null;
         int[] sizes = W5_SIZES;
         boolean help = false;
+        boolean sameJvm = false;
         for (int j = 0; j < args.length; j++) {
             String arg = args[j];
             String value = null;
@@ -215,6 +290,7 @@ public final class Workloads {
             switch (arg) {
                 case "--help", "-h" -> help = true;
                 case "--quick" -> sizes = W5_QUICK_SIZES;
+                case "--same-jvm" -> sameJvm = true;
                 case "--workloads", "--data", "--epochs", "--repeat", "--threads", "--sizes" -> {
                     if (value == null) {
                         if (j + 1 >= args.length) {
@@ -234,7 +310,7 @@ public final class Workloads {
                 default -> throw new IllegalArgumentException("unknown argument '" + args[j] + "'");
             }
         }
-        return new Options(workloads, data, epochs, repeat, threads, sizes, help);
+        return new Options(workloads, data, epochs, repeat, threads, sizes, help, sameJvm);
     }
 
     private static Set<String> workloads(String value) {

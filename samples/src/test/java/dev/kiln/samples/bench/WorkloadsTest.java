@@ -88,6 +88,29 @@ class WorkloadsTest {
         assertArrayEquals(new int[] {64, 96}, given.sizes());
         assertArrayEquals(new int[] {64, 128, 256, 512}, Workloads.parse(new String[] {"--quick"}).sizes());
         assertTrue(Workloads.parse(new String[] {"--help"}).help());
+        assertFalse(defaults.sameJvm(), "each workload in a JVM of its own");
+        assertTrue(Workloads.parse(new String[] {"--same-jvm"}).sameJvm());
+    }
+
+    @Test
+    void aWorkloadAloneKeepsTheOtherArguments() {
+        assertEquals(List.of("--threads", "1", "--quick", "--workloads", "W3"),
+                Workloads.argumentsFor("W3", new String[] {"--workloads", "W2,W3", "--threads", "1", "--quick"}));
+        assertEquals(List.of("--epochs=2", "--workloads", "W2"),
+                Workloads.argumentsFor("W2", new String[] {"--workloads=W2,W3", "--epochs=2"}));
+        assertEquals(List.of("--workloads", "W5"), Workloads.argumentsFor("W5", new String[0]));
+    }
+
+    @Test
+    void rawJsonIsIndentedToItsPlace() {
+        assertEquals("""
+                {
+                  "results": [
+                    {
+                      "a": 1
+                    }
+                  ]
+                }""", Json.write(Map.of("results", List.of(new Json.Raw("{\n  \"a\": 1\n}")))));
     }
 
     @Test
