@@ -268,39 +268,52 @@ public final class RecurrentOps {
                 blas.sgemm(false, false, batch, width, hidden, 1f, work, prevT, (int) stateStride, work, whhT,
                         width, 1f, work, gatesT, (int) gateStride);
             }
-            boolean last = t == steps - 1;
-            for (int s = 0; s < batch; s++) {
-                long row = gatesT + s * gateStride;
-                long unitRow = (long) s * stateStride + (long) t * hidden;
-                long out = y + unitRow;
-                // h_t (and c_t) go to the next step's previous state, or after the last step to the state
-                MemorySegment next = last ? state : work;
-                long nextH = last ? h0 + (long) s * hidden : prev + unitRow + hidden;
-                long nextC = last ? c0 + (long) s * hidden : extra + unitRow + hidden;
-                switch (cell) {
-                    case RNN -> {
-                        int done = vector ? VectorRecurrentCells.rnnForward(work, row, ws, ys, out, next, nextH,
-                                hidden) : 0;
-                        if (done < hidden) { // the units after the last whole vector, if any
-                            RecurrentCells.rnnForward(work, row, ws, ys, out, next, nextH, done, hidden);
-                        }
+            forwardCells(cell, t == steps - 1, work, gatesT, gateStride, stateStride, t, ys, y, state, h0, c0,
+                    prev, extra, tanhC, hp, ws, batch, width, hidden, vector);
+        }
+    }
+
+    /**
+     * One step's gates' arithmetic for every sample, once the step's gate rows hold the product: a method of
+     * its own, called once per step, so that the JIT compiles it early and once (the step loop around it,
+     * as one method, was compiled twice, once entered mid-loop, at 0.3-0.4 s of its time in W3's first
+     * steps).
+     */
+    private static void forwardCells(Cell cell, boolean last, MemorySegment work, long gatesT, long gateStride,
+                                     long stateStride, int t, MemorySegment ys, long y, MemorySegment state, long h0,
+                                     long c0, long prev, long extra, long tanhC, long hp, long ws, int batch,
+                                     int width, int hidden, boolean vector) {
+        for (int s = 0; s < batch; s++) {
+            long row = gatesT + s * gateStride;
+            long unitRow = (long) s * stateStride + (long) t * hidden;
+            long out = y + unitRow;
+            // h_t (and c_t) go to the next step's previous state, or after the last step to the state
+            MemorySegment next = last ? state : work;
+            long nextH = last ? h0 + (long) s * hidden : prev + unitRow + hidden;
+            long nextC = last ? c0 + (long) s * hidden : extra + unitRow + hidden;
+            switch (cell) {
+                case RNN -> {
+                    int done = vector ? VectorRecurrentCells.rnnForward(work, row, ws, ys, out, next, nextH,
+                            hidden) : 0;
+                    if (done < hidden) { // the units after the last whole vector, if any
+                        RecurrentCells.rnnForward(work, row, ws, ys, out, next, nextH, done, hidden);
                     }
-                    case LSTM -> {
-                        int done = vector ? VectorRecurrentCells.lstmForward(work, row, ws, extra + unitRow,
-                                tanhC + unitRow, ys, out, next, nextH, nextC, hidden) : 0;
-                        if (done < hidden) { // the units after the last whole vector, if any
-                            RecurrentCells.lstmForward(work, row, ws, extra + unitRow, tanhC + unitRow, ys, out, next,
-                                    nextH, nextC, done, hidden);
-                        }
+                }
+                case LSTM -> {
+                    int done = vector ? VectorRecurrentCells.lstmForward(work, row, ws, extra + unitRow,
+                            tanhC + unitRow, ys, out, next, nextH, nextC, hidden) : 0;
+                    if (done < hidden) { // the units after the last whole vector, if any
+                        RecurrentCells.lstmForward(work, row, ws, extra + unitRow, tanhC + unitRow, ys, out, next,
+                                nextH, nextC, done, hidden);
                     }
-                    case GRU -> {
-                        long hpRow = hp + (long) s * width;
-                        int done = vector ? VectorRecurrentCells.gruForward(work, row, hpRow, ws, prev + unitRow,
-                                extra + unitRow, ys, out, next, nextH, hidden) : 0;
-                        if (done < hidden) { // the units after the last whole vector, if any
-                            RecurrentCells.gruForward(work, row, hpRow, ws, prev + unitRow, extra + unitRow, ys, out,
-                                    next, nextH, done, hidden);
-                        }
+                }
+                case GRU -> {
+                    long hpRow = hp + (long) s * width;
+                    int done = vector ? VectorRecurrentCells.gruForward(work, row, hpRow, ws, prev + unitRow,
+                            extra + unitRow, ys, out, next, nextH, hidden) : 0;
+                    if (done < hidden) { // the units after the last whole vector, if any
+                        RecurrentCells.gruForward(work, row, hpRow, ws, prev + unitRow, extra + unitRow, ys, out,
+                                next, nextH, done, hidden);
                     }
                 }
             }
@@ -399,44 +412,12 @@ public final class RecurrentOps {
         long gateStride = (long) steps * width;
         long stateStride = (long) steps * hidden;
         // the biases' gradients, and what reaches h and c from the step after the last: nothing
-        long cleared = (long) VECTOR_GATES * hidden + 2L * batch * hidden;
-        for (long j = 0; j < cleared; j++) {
-            work.setAtIndex(FLOAT, ws + j, 0f); // not Memory.clear: its slice is not always scalar-replaced
-        }
+        clear(work, ws, (long) VECTOR_GATES * hidden + 2L * batch * hidden);
         boolean vector = Vectors.available() && work.isNative() && dys.isNative();
         for (int t = steps - 1; t >= 0; t--) {
             long gatesT = gates + (long) t * width;
-            for (int s = 0; s < batch; s++) {
-                long row = gatesT + s * gateStride;
-                long unitRow = (long) s * stateStride + (long) t * hidden;
-                long carry = dH + (long) s * hidden;
-                switch (cell) {
-                    case RNN -> {
-                        int done = vector ? VectorRecurrentCells.rnnBackward(work, row, carry, ws, dys, dy + unitRow,
-                                hidden) : 0;
-                        if (done < hidden) { // the units after the last whole vector, if any
-                            RecurrentCells.rnnBackward(work, row, carry, ws, dys, dy + unitRow, done, hidden);
-                        }
-                    }
-                    case LSTM -> {
-                        long carryC = dC + (long) s * hidden;
-                        int done = vector ? VectorRecurrentCells.lstmBackward(work, row, extra + unitRow,
-                                tanhC + unitRow, carry, carryC, ws, dys, dy + unitRow, hidden) : 0;
-                        if (done < hidden) { // the units after the last whole vector, if any
-                            RecurrentCells.lstmBackward(work, row, extra + unitRow, tanhC + unitRow, carry, carryC, ws,
-                                    dys, dy + unitRow, done, hidden);
-                        }
-                    }
-                    case GRU -> {
-                        int done = vector ? VectorRecurrentCells.gruBackward(work, row, extra + unitRow,
-                                prev + unitRow, carry, ws, dys, dy + unitRow, hidden) : 0;
-                        if (done < hidden) { // the units after the last whole vector, if any
-                            RecurrentCells.gruBackward(work, row, extra + unitRow, prev + unitRow, carry, ws, dys,
-                                    dy + unitRow, done, hidden);
-                        }
-                    }
-                }
-            }
+            backwardCells(cell, work, gatesT, gateStride, stateStride, t, dys, dy, prev, extra, tanhC, dH, dC, ws,
+                    batch, hidden, vector);
             if (t == 0) {
                 break; // the initial state is detached: nothing flows further
             }
@@ -471,6 +452,56 @@ public final class RecurrentOps {
                     hidden);
             addVector(work, ws, gs, gbIh, width);
             addVector(work, ws, gs, gbHh, width);
+        }
+    }
+
+    /**
+     * One step's fused pass of the gates' derivatives for every sample, from the gradient reaching each
+     * sample's {@code h} (and {@code c}): a method of its own, as {@link #forwardCells} is.
+     */
+    private static void backwardCells(Cell cell, MemorySegment work, long gatesT, long gateStride,
+                                      long stateStride, int t, MemorySegment dys, long dy, long prev, long extra,
+                                      long tanhC, long dH, long dC, long ws, int batch, int hidden, boolean vector) {
+        for (int s = 0; s < batch; s++) {
+            long row = gatesT + s * gateStride;
+            long unitRow = (long) s * stateStride + (long) t * hidden;
+            long carry = dH + (long) s * hidden;
+            switch (cell) {
+                case RNN -> {
+                    int done = vector ? VectorRecurrentCells.rnnBackward(work, row, carry, ws, dys, dy + unitRow,
+                            hidden) : 0;
+                    if (done < hidden) { // the units after the last whole vector, if any
+                        RecurrentCells.rnnBackward(work, row, carry, ws, dys, dy + unitRow, done, hidden);
+                    }
+                }
+                case LSTM -> {
+                    long carryC = dC + (long) s * hidden;
+                    int done = vector ? VectorRecurrentCells.lstmBackward(work, row, extra + unitRow,
+                            tanhC + unitRow, carry, carryC, ws, dys, dy + unitRow, hidden) : 0;
+                    if (done < hidden) { // the units after the last whole vector, if any
+                        RecurrentCells.lstmBackward(work, row, extra + unitRow, tanhC + unitRow, carry, carryC, ws,
+                                dys, dy + unitRow, done, hidden);
+                    }
+                }
+                case GRU -> {
+                    int done = vector ? VectorRecurrentCells.gruBackward(work, row, extra + unitRow,
+                            prev + unitRow, carry, ws, dys, dy + unitRow, hidden) : 0;
+                    if (done < hidden) { // the units after the last whole vector, if any
+                        RecurrentCells.gruBackward(work, row, extra + unitRow, prev + unitRow, carry, ws, dys,
+                                dy + unitRow, done, hidden);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Zeroes {@code n} floats from {@code from}; not {@code Memory.clear}, whose slice is not always
+     * scalar-replaced. A method of its own, so that the loop's method is not compiled as a whole for it.
+     */
+    private static void clear(MemorySegment work, long from, long n) {
+        for (long j = 0; j < n; j++) {
+            work.setAtIndex(FLOAT, from + j, 0f);
         }
     }
 
