@@ -33,8 +33,10 @@ import java.util.Objects;
  *   <li>{@link Algorithm#DIRECT}: the sums are computed in place with the Vector API on a zero-padded copy
  *       of the input, with the vectors along the output rows or across the output channels, whichever they
  *       fill better: no patch matrix, and full vectors however few channels there are. The input gradient
- *       is the same computation on the padded output gradient with the weights flipped. Stride 1 only, and
- *       only when the JVM runs with {@code --add-modules jdk.incubator.vector}.</li>
+ *       is the same computation on the padded output gradient with the weights flipped. From a batch of 16
+ *       (a vector's lanes), the backward pass, and the forward pass of layers with at least 64 weights per
+ *       output, put a group of samples side by side in the lanes instead ({@link LaneConv}). Stride 1
+ *       only, and only when the JVM runs with {@code --add-modules jdk.incubator.vector}.</li>
  * </ul>
  * The forms with an {@link Algorithm} argument run the one asked for, for comparisons and tests. The rule
  * and the measurements behind it are in {@code docs/decisions.md}, "Convolution kernels": on LeNet-5's
