@@ -133,6 +133,7 @@ final class LaneConv {
         Buffers buffers = BUFFERS.get();
         float[] xl = buffers.x = Buffers.atLeast(buffers.x, (long) g.inChannels() * rows * columns * L);
         // a row's last gather reads whole vectors of positions, also past the last (masked off, but range-checked)
+        // the output in the lanes, in the buffer the backward pass keeps dy in (not in use during forward)
         float[] yl = buffers.dy = Buffers.atLeast(buffers.dy, ((long) g.outputSize() + L) * L);
         float[] block = buffers.block = Buffers.atLeast(buffers.block, blockFloats(g));
         float[] lanes = buffers.lanes = Buffers.atLeast(buffers.lanes, blockFloats(g));

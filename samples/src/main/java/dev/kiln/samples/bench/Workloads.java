@@ -158,6 +158,28 @@ public final class Workloads {
                 return;
             }
         }
+        Blas blas = Blases.get();
+        Map<String, Object> document = describeRun(options, blas);
+        String child = System.getProperty(CHILD_PROPERTY);
+        if (child == null && !options.sameJvm() && options.workloads().size() > 1) {
+            List<Object> results = new ArrayList<>();
+            for (String workload : RUN_ORDER) { // the order one JVM runs them in
+                if (options.workloads().contains(workload)) {
+                    try {
+                        results.add(new Json.Raw(runAlone(workload, args)));
+                    } catch (IllegalStateException e) { // its own message is on standard error already
+                        System.err.println("kiln bench: " + e.getMessage());
+                        System.exit(1);
+                        return;
+                    }
+                }
+            }
+            document.put("jvm_per_workload", true);
+            document.put("results", results);
+            System.out.println(Json.write(document));
+            return;
+        }
+        // loaded here, not before: with a JVM per workload, W3's own JVM loads it
         TextCorpus corpus = null;
         double corpusSeconds = 0;
         if (options.workloads().contains("W3")) {
@@ -171,21 +193,6 @@ public final class Workloads {
                 return;
             }
             corpusSeconds = (System.nanoTime() - loadStart) / 1e9;
-        }
-        Blas blas = Blases.get();
-        Map<String, Object> document = describeRun(options, blas);
-        String child = System.getProperty(CHILD_PROPERTY);
-        if (child == null && !options.sameJvm() && options.workloads().size() > 1) {
-            List<Object> results = new ArrayList<>();
-            for (String workload : RUN_ORDER) { // the order one JVM runs them in
-                if (options.workloads().contains(workload)) {
-                    results.add(new Json.Raw(runAlone(workload, args)));
-                }
-            }
-            document.put("jvm_per_workload", true);
-            document.put("results", results);
-            System.out.println(Json.write(document));
-            return;
         }
         CpuUsage.Snapshot start = CpuUsage.now();
         List<Object> results = new ArrayList<>();
