@@ -56,7 +56,8 @@ public final class PoolOps {
         long outPlane = (long) outH * outW;
         if (isTwoByTwo(g) && VECTORS) {
             for (long p = 0; p < planes; p++) {
-                PoolVectors.maxForward(xs, x + p * inPlane, ys, y + p * outPlane, inW, outH, outW, relu);
+                PoolVectors.maxForward(xs, x + p * inPlane, ys, y + p * outPlane, inW, outH, outW, relu,
+                        (planes - p) * inPlane, (planes - p) * outPlane);
             }
             return;
         }
@@ -136,7 +137,8 @@ public final class PoolOps {
         if (isTwoByTwo(g) && inH == 2 * outH && inW == 2 * outW && VECTORS) {
             for (long p = 0; p < planes; p++) {
                 if (!PoolVectors.maxBackward(xs, x + p * inPlane, ys, y + p * outPlane, dys, dy + p * outPlane, dxs,
-                        dx + p * inPlane, inW, outH, outW, relu)) {
+                        dx + p * inPlane, inW, outH, outW, relu, (planes - p) * inPlane,
+                        (planes - p) * outPlane)) {
                     // the scalar loops find the window and say which
                     maxBackwardTwoByTwo(xs, x + p * inPlane, ys, y + p * outPlane, dys, dy + p * outPlane, dxs,
                             dx + p * inPlane, g, p, inW, outH, outW, relu);

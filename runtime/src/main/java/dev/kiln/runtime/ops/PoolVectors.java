@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -18,7 +19,16 @@ import jdk.incubator.vector.VectorSpecies;
  * lane is one rearrangement away ({@link #SWAP}), so each window is settled lane-wise, without a branch:
  * the scalar loops' comparisons, whose outcome is a coin toss on real data, cost a mispredicted branch
  * each, and ran at a quarter of a memory pass's speed. Backward settles which input of a window wins on the
- * comparisons' bits ({@code VectorMask.toLong}), with shifts. The last vector of a row is masked.
+ * comparisons' bits ({@code VectorMask.toLong}), with shifts.
+ *
+ * <p>Masked loads and stores cost several times an unmasked one, so the common cases use none. Forward with
+ * its ReLU (whose lane-wise maxima need no order) and backward cover a row of at least {@code L} inputs with
+ * whole vectors, the last one moved back to end with the row: it computes again some windows of the vector
+ * before and writes the same values. A row narrower than {@code L} takes one vector for its two rows, the
+ * lower row loaded from where it starts: the lanes past the row are computed and written too, on the
+ * windows (or gradients) that follow, which are written after. Only where a vector would reach past the
+ * floats the caller allows (the rest of the batch) do masked vectors finish the plane, as they do in every
+ * other case.
  *
  * <p>Vectors never cross a method boundary (see {@code docs/decisions.md}, "Convolution kernels").
  */
@@ -39,6 +49,11 @@ final class PoolVectors {
     private static final long ODD_BITS = ~EVEN_BITS;
     /** One bit for each lane of a vector. */
     private static final long LANES = (1L << L) - 1;
+    /** Whether half vectors exist (of 2 floats or more): the unmasked kernels, which store them, run only then. */
+    private static final boolean UNMASKED = L >= 4;
+    /** Half a vector: the window maxima (or gradients) of a whole vector of inputs. */
+    private static final VectorSpecies<Float> HALF =
+            UNMASKED ? SPECIES.withShape(VectorShape.forBitSize(SPECIES.vectorBitSize() / 2)) : SPECIES;
 
     private PoolVectors() {
     }
@@ -50,12 +65,19 @@ final class PoolVectors {
 
     /**
      * One plane's forward pass: {@code outH x outW} window maxima from {@code ys[out]}, the windows' inputs
-     * from {@code xs[in]}, rows {@code inW} apart; with {@code relu}, {@code max(0, maximum)}.
+     * from {@code xs[in]}, rows {@code inW} apart; with {@code relu}, {@code max(0, maximum)}. The call may
+     * read {@code inputRoom} floats from {@code in}, and write {@code outputRoom} from {@code out}: past the
+     * plane, those of the planes written after it (see the class comment).
      */
     static void maxForward(MemorySegment xs, long in, MemorySegment ys, long out, int inW, int outH, int outW,
-                           boolean relu) {
+                           boolean relu, long inputRoom, long outputRoom) {
         int width = 2 * outW; // an odd last column is in no window
-        for (int oh = 0; oh < outH; oh++) {
+        int first = 0; // the first row of windows left to the masked vectors
+        if (relu && UNMASKED) {
+            first = width >= L ? reluRows(xs, in, ys, out, inW, outH, outW)
+                    : reluRowPairs(xs, in, ys, out, inW, outH, outW, inputRoom, outputRoom);
+        }
+        for (int oh = first; oh < outH; oh++) {
             long upper = (in + 2L * oh * inW) * Float.BYTES;
             long lower = upper + (long) inW * Float.BYTES;
             long outRow = (out + (long) oh * outW) * Float.BYTES;
@@ -64,6 +86,70 @@ final class PoolVectors {
                 windowMaxima(xs, upper + at, lower + at, ys, outRow + at / 2, Math.min(L, width - q), relu);
             }
         }
+    }
+
+    /**
+     * Rows of at least {@code L} inputs with their ReLU: whole vectors, the last one moved back. Returns
+     * {@code outH}, every row done. With the ReLU, a window's value is the lane-wise maximum of its inputs and
+     * 0 in any order: a NaN gives a NaN, and equal inputs have the same bits but for -0 and +0, which the 0
+     * settles.
+     */
+    private static int reluRows(MemorySegment xs, long in, MemorySegment ys, long out, int inW, int outH,
+                                int outW) {
+        int last = 2 * outW - L; // even, as L is
+        for (int oh = 0; oh < outH; oh++) {
+            long upper = (in + 2L * oh * inW) * Float.BYTES;
+            long lower = upper + (long) inW * Float.BYTES;
+            long outRow = (out + (long) oh * outW) * Float.BYTES;
+            for (int q = 0; ; q += L) {
+                int column = Math.min(q, last);
+                long at = (long) column * Float.BYTES;
+                reluMaxima(xs, upper + at, lower + at, ys, outRow + at / 2);
+                if (column == last) {
+                    break;
+                }
+            }
+        }
+        return outH;
+    }
+
+    /**
+     * Rows narrower than {@code L} with their ReLU: a vector for each row of windows. Returns how many rows
+     * of windows are done, the first ones: all but those whose vectors would reach past the room.
+     */
+    private static int reluRowPairs(MemorySegment xs, long in, MemorySegment ys, long out, int inW, int outH,
+                                    int outW, long inputRoom, long outputRoom) {
+        int rows = rowPairsInside(inW, outH, outW, inputRoom, outputRoom);
+        for (int oh = 0; oh < rows; oh++) {
+            long upper = (in + 2L * oh * inW) * Float.BYTES;
+            reluMaxima(xs, upper, upper + (long) inW * Float.BYTES, ys, (out + (long) oh * outW) * Float.BYTES);
+        }
+        return rows;
+    }
+
+    /**
+     * How many rows of windows, the first ones, a vector per row of windows covers within {@code inputRoom}
+     * and {@code outputRoom}: the inputs of row {@code oh} reach {@code (2 oh + 1) inW + L}, its outputs
+     * {@code oh outW + L / 2}.
+     */
+    private static int rowPairsInside(int inW, int outH, int outW, long inputRoom, long outputRoom) {
+        int rows = outH;
+        while (rows > 0 && ((2L * (rows - 1) + 1) * inW + L > inputRoom
+                || (long) (rows - 1) * outW + L / 2 > outputRoom)) {
+            rows--;
+        }
+        return rows;
+    }
+
+    /**
+     * The {@code L / 2} windows' ReLU maxima of a vector of inputs from byte {@code upper} of {@code xs} and
+     * one from byte {@code lower}, to byte {@code out} of {@code ys}.
+     */
+    private static void reluMaxima(MemorySegment xs, long upper, long lower, MemorySegment ys, long out) {
+        FloatVector max = FloatVector.fromMemorySegment(SPECIES, xs, upper, ORDER)
+                .lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(SPECIES, xs, lower, ORDER));
+        max = max.lanewise(VectorOperators.MAX, max.rearrange(SWAP)).lanewise(VectorOperators.MAX, 0f);
+        max.rearrange(EVENS).reinterpretShape(HALF, 0).intoMemorySegment(ys, out, ORDER);
     }
 
     /**
@@ -126,11 +212,23 @@ final class PoolVectors {
      * some window holds no input equal to its output, which is also the case of a NaN (equal to nothing): the
      * caller then runs the scalar loops on the plane, which give a NaN's gradient to the first NaN and report
      * a window that matches nothing. With {@code relu}, {@code xs} holds a ReLU's input and {@code ys} the
-     * pooled ReLU output: a window whose output is not positive passes 0 to all its inputs.
+     * pooled ReLU output: a window whose output is not positive passes 0 to all its inputs. The room is as
+     * in {@link #maxForward}: {@code inputRoom} floats from {@code in} and {@code dIn}, {@code outputRoom}
+     * from {@code out} and {@code dOut}.
      */
     static boolean maxBackward(MemorySegment xs, long in, MemorySegment ys, long out, MemorySegment dys, long dOut,
-                               MemorySegment dxs, long dIn, int inW, int outH, int outW, boolean relu) {
-        for (int oh = 0; oh < outH; oh++) {
+                               MemorySegment dxs, long dIn, int inW, int outH, int outW, boolean relu,
+                               long inputRoom, long outputRoom) {
+        int first = 0; // the first row of windows left to the masked vectors
+        if (UNMASKED) {
+            first = inW >= L ? backwardRows(xs, in, ys, out, dys, dOut, dxs, dIn, inW, outH, outW, relu)
+                    : backwardRowPairs(xs, in, ys, out, dys, dOut, dxs, dIn, inW, outH, outW, relu, inputRoom,
+                    outputRoom);
+            if (first < 0) {
+                return false;
+            }
+        }
+        for (int oh = first; oh < outH; oh++) {
             long upper = (in + 2L * oh * inW) * Float.BYTES;
             long lower = upper + (long) inW * Float.BYTES;
             long outRow = (long) oh * outW * Float.BYTES;
@@ -160,6 +258,94 @@ final class PoolVectors {
                 scatter(dys, gradient, upperWins | lowerWins << L, dxs, dUpper + at, dLower + at, n);
             }
         }
+        return true;
+    }
+
+    /**
+     * {@link #maxBackward} for rows of at least {@code L} inputs: whole vectors, the last one moved back.
+     * Returns {@code outH}, or -1 when a window holds no input equal to its output.
+     */
+    private static int backwardRows(MemorySegment xs, long in, MemorySegment ys, long out, MemorySegment dys,
+                                    long dOut, MemorySegment dxs, long dIn, int inW, int outH, int outW,
+                                    boolean relu) {
+        int last = inW - L; // even: inW = 2 outW
+        for (int oh = 0; oh < outH; oh++) {
+            long upper = (in + 2L * oh * inW) * Float.BYTES;
+            long lower = upper + (long) inW * Float.BYTES;
+            long outRow = (long) oh * outW * Float.BYTES;
+            long dUpper = (dIn + 2L * oh * inW) * Float.BYTES;
+            long dLower = dUpper + (long) inW * Float.BYTES;
+            for (int q = 0; ; q += L) {
+                int column = Math.min(q, last);
+                long at = (long) column * Float.BYTES;
+                if (!backwardVector(xs, upper + at, lower + at, ys, out * Float.BYTES + outRow + at / 2, dys,
+                        dOut * Float.BYTES + outRow + at / 2, dxs, dUpper + at, dLower + at, LANES, relu)) {
+                    return -1;
+                }
+                if (column == last) {
+                    break;
+                }
+            }
+        }
+        return outH;
+    }
+
+    /**
+     * {@link #maxBackward} for rows narrower than {@code L}: a vector for each row of windows, as in {@link
+     * #reluRowPairs}. Returns how many rows of windows are done, or -1 when a window holds no input equal to
+     * its output.
+     */
+    private static int backwardRowPairs(MemorySegment xs, long in, MemorySegment ys, long out, MemorySegment dys,
+                                        long dOut, MemorySegment dxs, long dIn, int inW, int outH, int outW,
+                                        boolean relu, long inputRoom, long outputRoom) {
+        int rows = rowPairsInside(inW, outH, outW, inputRoom, outputRoom);
+        long valid = (1L << inW) - 1;
+        long row = (long) inW * Float.BYTES;
+        for (int oh = 0; oh < rows; oh++) {
+            long upper = (in + 2L * oh * inW) * Float.BYTES;
+            long dUpper = (dIn + 2L * oh * inW) * Float.BYTES;
+            long window = (long) oh * outW * Float.BYTES;
+            if (!backwardVector(xs, upper, upper + row, ys, out * Float.BYTES + window, dys,
+                    dOut * Float.BYTES + window, dxs, dUpper, dUpper + row, valid, relu)) {
+                return -1;
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * The gradients of a vector of inputs from byte {@code upper} of {@code xs} and one from byte {@code
+     * lower}, whose windows' outputs start at byte {@code max} of {@code ys} and their gradients at byte
+     * {@code dy} of {@code dys}, to bytes {@code dUpper} and {@code dLower} of {@code dxs}, in that order:
+     * the lanes of {@code valid} have their gradient or 0, the others 0. Returns false, having written
+     * nothing, when a window of those lanes holds no input equal to its output (with {@code relu}, a
+     * positive output).
+     */
+    private static boolean backwardVector(MemorySegment xs, long upper, long lower, MemorySegment ys, long max,
+                                          MemorySegment dys, long dy, MemorySegment dxs, long dUpper,
+                                          long dLower, long valid, boolean relu) {
+        FloatVector maxima = ((FloatVector) FloatVector.fromMemorySegment(HALF, ys, max, ORDER)
+                .reinterpretShape(SPECIES, 0)).rearrange(DOUBLE);
+        long upperHit = FloatVector.fromMemorySegment(SPECIES, xs, upper, ORDER)
+                .compare(VectorOperators.EQ, maxima).toLong() & valid;
+        long lowerHit = FloatVector.fromMemorySegment(SPECIES, xs, lower, ORDER)
+                .compare(VectorOperators.EQ, maxima).toLong() & valid;
+        long passing = relu ? maxima.compare(VectorOperators.GT, 0f).toLong() & valid : valid;
+        long upperAny = upperHit | swapPairs(upperHit);
+        if (((upperAny | lowerHit | swapPairs(lowerHit)) & passing) != passing) {
+            return false;
+        }
+        upperHit &= passing;
+        lowerHit &= passing;
+        upperAny &= passing;
+        // a left input wins on its own; a right one only when its left partner does not
+        long upperWins = upperHit & ~(upperHit << 1 & ODD_BITS);
+        long lowerWins = lowerHit & ~upperAny & ~(lowerHit << 1 & ODD_BITS);
+        FloatVector gradient = ((FloatVector) FloatVector.fromMemorySegment(HALF, dys, dy, ORDER)
+                .reinterpretShape(SPECIES, 0)).rearrange(DOUBLE);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        zero.blend(gradient, VectorMask.fromLong(SPECIES, upperWins)).intoMemorySegment(dxs, dUpper, ORDER);
+        zero.blend(gradient, VectorMask.fromLong(SPECIES, lowerWins)).intoMemorySegment(dxs, dLower, ORDER);
         return true;
     }
 

@@ -54,7 +54,7 @@ class PoolVectorsTest {
                 PoolOps.maxForwardTwoByTwo(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(scalar), 1, width,
                         height / 2, outW, relu);
                 PoolVectors.maxForward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(vector), 1, width,
-                        height / 2, outW, relu);
+                        height / 2, outW, relu, x.length, height / 2 * outW);
                 for (int o = 0; o < scalar.length; o++) {
                     assertEquals(Float.floatToRawIntBits(scalar[o]), Float.floatToRawIntBits(vector[o]),
                             "output " + o + (relu ? " with ReLU" : "") + " (scalar " + scalar[o] + ", vector "
@@ -87,11 +87,76 @@ class PoolVectorsTest {
             PoolOps.maxBackwardTwoByTwo(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0,
                     MemorySegment.ofArray(dy), 0, MemorySegment.ofArray(scalar), 1, g, 0, width, height / 2, outW, relu);
             assertTrue(PoolVectors.maxBackward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0,
-                    MemorySegment.ofArray(dy), 0, MemorySegment.ofArray(vector), 1, width, height / 2, outW, relu));
+                    MemorySegment.ofArray(dy), 0, MemorySegment.ofArray(vector), 1, width, height / 2, outW, relu, x.length, y.length));
             for (int j = 0; j < scalar.length; j++) {
                 assertEquals(Float.floatToRawIntBits(scalar[j]), Float.floatToRawIntBits(vector[j]),
                         "dx " + j + (relu ? " with ReLU" : "") + " (scalar " + scalar[j] + ", vector " + vector[j] + ")");
             }
+        }
+    }
+
+    /**
+     * Planes one after the other, as {@link PoolOps} runs them: the vectors of narrow rows write past their
+     * plane into the next ones, which must still end right, and never past the last plane.
+     */
+    @ParameterizedTest(name = "width {0}")
+    @ValueSource(ints = {2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 28, 30})
+    void planesInARowMatchTheScalarLoopsBitForBit(int width) {
+        int planes = 5;
+        for (int height : new int[] {2, 4, 6}) {
+            for (boolean relu : new boolean[] {false, true}) {
+                Rng rng = new Rng(1000 * width + height);
+                int outH = height / 2;
+                int outW = width / 2;
+                int inPlane = height * width;
+                int outPlane = outH * outW;
+                float[] x = new float[planes * inPlane];
+                for (int p = 0; p < planes; p++) {
+                    System.arraycopy(plane(height, width, rng, false), 0, x, p * inPlane, inPlane);
+                }
+                float[] scalarY = filled(planes * outPlane + 20);
+                float[] vectorY = filled(planes * outPlane + 20);
+                for (int p = 0; p < planes; p++) {
+                    PoolOps.maxForwardTwoByTwo(MemorySegment.ofArray(x), p * inPlane, MemorySegment.ofArray(scalarY),
+                            1 + p * outPlane, width, outH, outW, relu);
+                    PoolVectors.maxForward(MemorySegment.ofArray(x), p * inPlane, MemorySegment.ofArray(vectorY),
+                            1 + p * outPlane, width, outH, outW, relu, (planes - p) * inPlane,
+                            (planes - p) * outPlane);
+                }
+                assertBits("forward, height " + height + (relu ? " with ReLU" : ""), scalarY, vectorY);
+
+                float[] y = java.util.Arrays.copyOfRange(scalarY, 1, 1 + planes * outPlane);
+                float[] dy = new float[y.length];
+                for (int o = 0; o < dy.length; o++) {
+                    dy[o] = (float) rng.nextGaussian();
+                }
+                Pool2dGeometry g = Pool2dGeometry.of(1, height, width, 2, 2, 2, 2, 0, 0, 0, 0);
+                float[] scalarDx = filled(x.length + 20);
+                float[] vectorDx = filled(x.length + 20);
+                for (int p = 0; p < planes; p++) {
+                    PoolOps.maxBackwardTwoByTwo(MemorySegment.ofArray(x), p * inPlane, MemorySegment.ofArray(y),
+                            p * outPlane, MemorySegment.ofArray(dy), p * outPlane, MemorySegment.ofArray(scalarDx),
+                            1 + p * inPlane, g, p, width, outH, outW, relu);
+                    assertTrue(PoolVectors.maxBackward(MemorySegment.ofArray(x), p * inPlane,
+                            MemorySegment.ofArray(y), p * outPlane, MemorySegment.ofArray(dy), p * outPlane,
+                            MemorySegment.ofArray(vectorDx), 1 + p * inPlane, width, outH, outW, relu,
+                            (planes - p) * inPlane, (planes - p) * outPlane));
+                }
+                assertBits("backward, height " + height + (relu ? " with ReLU" : ""), scalarDx, vectorDx);
+            }
+        }
+    }
+
+    private static float[] filled(int length) {
+        float[] a = new float[length];
+        java.util.Arrays.fill(a, 42f);
+        return a;
+    }
+
+    private static void assertBits(String what, float[] expected, float[] actual) {
+        for (int j = 0; j < expected.length; j++) {
+            assertEquals(Float.floatToRawIntBits(expected[j]), Float.floatToRawIntBits(actual[j]),
+                    what + ": float " + j + " (scalar " + expected[j] + ", vector " + actual[j] + ")");
         }
     }
 
@@ -100,6 +165,6 @@ class PoolVectorsTest {
         float[] x = {1, Float.NaN, 3, 4};
         float[] y = {Float.NaN};
         assertFalse(PoolVectors.maxBackward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0,
-                MemorySegment.ofArray(new float[] {1}), 0, MemorySegment.ofArray(new float[4]), 0, 2, 1, 1, false));
+                MemorySegment.ofArray(new float[] {1}), 0, MemorySegment.ofArray(new float[4]), 0, 2, 1, 1, false, 4, 1));
     }
 }
