@@ -56,14 +56,17 @@ public final class PoolOps {
         long outPlane = (long) outH * outW;
         if (isTwoByTwo(g) && VECTORS) {
             for (long p = 0; p < planes; p++) {
-                PoolVectors.maxForward(xs, x + p * inPlane, ys, y + p * outPlane, inW, outH, outW, relu,
+                int done = PoolVectors.maxForward(xs, x + p * inPlane, ys, y + p * outPlane, inW, outH, outW, relu,
                         (planes - p) * inPlane, (planes - p) * outPlane);
+                if (done < outH) {
+                    maxForwardTwoByTwo(xs, x + p * inPlane, ys, y + p * outPlane, inW, done, outH, outW, relu);
+                }
             }
             return;
         }
         if (isTwoByTwo(g)) {
             for (long p = 0; p < planes; p++) {
-                maxForwardTwoByTwo(xs, x + p * inPlane, ys, y + p * outPlane, inW, outH, outW, relu);
+                maxForwardTwoByTwo(xs, x + p * inPlane, ys, y + p * outPlane, inW, 0, outH, outW, relu);
             }
             return;
         }
@@ -136,12 +139,13 @@ public final class PoolOps {
         long outPlane = (long) outH * outW;
         if (isTwoByTwo(g) && inH == 2 * outH && inW == 2 * outW && VECTORS) {
             for (long p = 0; p < planes; p++) {
-                if (!PoolVectors.maxBackward(xs, x + p * inPlane, ys, y + p * outPlane, dys, dy + p * outPlane, dxs,
-                        dx + p * inPlane, inW, outH, outW, relu, (planes - p) * inPlane,
-                        (planes - p) * outPlane)) {
-                    // the scalar loops find the window and say which
+                int done = PoolVectors.maxBackward(xs, x + p * inPlane, ys, y + p * outPlane, dys, dy + p * outPlane,
+                        dxs, dx + p * inPlane, inW, outH, outW, relu, (planes - p) * inPlane, (planes - p) * outPlane);
+                if (done < outH) {
+                    // the rows left, or, when a window matched nothing, the plane: the scalar loops find the
+                    // window and say which
                     maxBackwardTwoByTwo(xs, x + p * inPlane, ys, y + p * outPlane, dys, dy + p * outPlane, dxs,
-                            dx + p * inPlane, g, p, inW, outH, outW, relu);
+                            dx + p * inPlane, g, p, inW, Math.max(done, 0), outH, outW, relu);
                 }
             }
             return;
@@ -149,7 +153,7 @@ public final class PoolOps {
         if (isTwoByTwo(g) && inH == 2 * outH && inW == 2 * outW) {
             for (long p = 0; p < planes; p++) {
                 maxBackwardTwoByTwo(xs, x + p * inPlane, ys, y + p * outPlane, dys, dy + p * outPlane, dxs,
-                        dx + p * inPlane, g, p, inW, outH, outW, relu);
+                        dx + p * inPlane, g, p, inW, 0, outH, outW, relu);
             }
             return;
         }
@@ -288,9 +292,10 @@ public final class PoolOps {
                 && 2 * g.outWidth() <= g.inWidth();
     }
 
-    static void maxForwardTwoByTwo(MemorySegment xs, long in, MemorySegment ys, long out, int inW, int outH,
-                                   int outW, boolean relu) {
-        for (int oh = 0; oh < outH; oh++) {
+    /** One plane's rows of windows from {@code fromRow} on. */
+    static void maxForwardTwoByTwo(MemorySegment xs, long in, MemorySegment ys, long out, int inW, int fromRow,
+                                   int outH, int outW, boolean relu) {
+        for (int oh = fromRow; oh < outH; oh++) {
             long upper = in + 2L * oh * inW;
             long lower = upper + inW;
             long outRow = out + (long) oh * outW;
@@ -314,11 +319,14 @@ public final class PoolOps {
         }
     }
 
-    /** One plane whose 2 x 2 windows tile it exactly: every input written once, the gradient or 0. */
+    /**
+     * One plane whose 2 x 2 windows tile it exactly, its rows of windows from {@code fromRow} on: every input
+     * of those written once, the gradient or 0.
+     */
     static void maxBackwardTwoByTwo(MemorySegment xs, long in, MemorySegment ys, long out, MemorySegment dys,
                                     long dOut, MemorySegment dxs, long dIn, Pool2dGeometry g, long plane,
-                                    int inW, int outH, int outW, boolean relu) {
-        for (int oh = 0; oh < outH; oh++) {
+                                    int inW, int fromRow, int outH, int outW, boolean relu) {
+        for (int oh = fromRow; oh < outH; oh++) {
             long upper = 2L * oh * inW;
             long lower = upper + inW;
             long outRow = (long) oh * outW;

@@ -26,9 +26,10 @@ import jdk.incubator.vector.VectorSpecies;
  * whole vectors, the last one moved back to end with the row: it computes again some windows of the vector
  * before and writes the same values. A row narrower than {@code L} takes one vector for its two rows, the
  * lower row loaded from where it starts: the lanes past the row are computed and written too, on the
- * windows (or gradients) that follow, which are written after. Only where a vector would reach past the
- * floats the caller allows (the rest of the batch) do masked vectors finish the plane, as they do in every
- * other case.
+ * windows (or gradients) that follow, which are written after. The rows where a vector would reach past
+ * the floats the caller allows (the rest of the batch) are left to the scalar loops, as is the whole plane
+ * when half vectors do not exist; forward without a ReLU uses masked vectors. Vector code that runs only for
+ * such rare rows would seldom be compiled, and would allocate each time it ran uncompiled.
  *
  * <p>Vectors never cross a method boundary (see {@code docs/decisions.md}, "Convolution kernels").
  */
@@ -67,17 +68,17 @@ final class PoolVectors {
      * One plane's forward pass: {@code outH x outW} window maxima from {@code ys[out]}, the windows' inputs
      * from {@code xs[in]}, rows {@code inW} apart; with {@code relu}, {@code max(0, maximum)}. The call may
      * read {@code inputRoom} floats from {@code in}, and write {@code outputRoom} from {@code out}: past the
-     * plane, those of the planes written after it (see the class comment).
+     * plane, those of the planes written after it (see the class comment). Returns how many rows of windows
+     * it did, the first ones; the scalar loops do the others.
      */
-    static void maxForward(MemorySegment xs, long in, MemorySegment ys, long out, int inW, int outH, int outW,
+    static int maxForward(MemorySegment xs, long in, MemorySegment ys, long out, int inW, int outH, int outW,
                            boolean relu, long inputRoom, long outputRoom) {
         int width = 2 * outW; // an odd last column is in no window
-        int first = 0; // the first row of windows left to the masked vectors
         if (relu && UNMASKED) {
-            first = width >= L ? reluRows(xs, in, ys, out, inW, outH, outW)
+            return width >= L ? reluRows(xs, in, ys, out, inW, outH, outW)
                     : reluRowPairs(xs, in, ys, out, inW, outH, outW, inputRoom, outputRoom);
         }
-        for (int oh = first; oh < outH; oh++) {
+        for (int oh = 0; oh < outH; oh++) {
             long upper = (in + 2L * oh * inW) * Float.BYTES;
             long lower = upper + (long) inW * Float.BYTES;
             long outRow = (out + (long) oh * outW) * Float.BYTES;
@@ -86,6 +87,7 @@ final class PoolVectors {
                 windowMaxima(xs, upper + at, lower + at, ys, outRow + at / 2, Math.min(L, width - q), relu);
             }
         }
+        return outH;
     }
 
     /**
@@ -207,58 +209,24 @@ final class PoolVectors {
 
     /**
      * One plane's backward pass, when its windows tile it exactly ({@code inH = 2 outH}, {@code inW = 2
-     * outW}): every input of {@code dxs[dIn]} written once, its window's gradient if it is the first input
-     * (row-major) equal to the window's output, else 0. Returns false, having written part of the plane, when
-     * some window holds no input equal to its output, which is also the case of a NaN (equal to nothing): the
-     * caller then runs the scalar loops on the plane, which give a NaN's gradient to the first NaN and report
-     * a window that matches nothing. With {@code relu}, {@code xs} holds a ReLU's input and {@code ys} the
-     * pooled ReLU output: a window whose output is not positive passes 0 to all its inputs. The room is as
-     * in {@link #maxForward}: {@code inputRoom} floats from {@code in} and {@code dIn}, {@code outputRoom}
-     * from {@code out} and {@code dOut}.
+     * outW}): every input of the rows of windows it does written once, its window's gradient if it is the
+     * first input (row-major) equal to the window's output, else 0. Returns how many rows of windows it did,
+     * the first ones, or -1, having written part of the plane, when some window holds no input equal to its
+     * output, which is also the case of a NaN (equal to nothing): the scalar loops then do the plane, which
+     * give a NaN's gradient to the first NaN and report a window that matches nothing. With {@code relu},
+     * {@code xs} holds a ReLU's input and {@code ys} the pooled ReLU output: a window whose output is not
+     * positive passes 0 to all its inputs. The room is as in {@link #maxForward}: {@code inputRoom} floats
+     * from {@code in} and {@code dIn}, {@code outputRoom} from {@code out} and {@code dOut}.
      */
-    static boolean maxBackward(MemorySegment xs, long in, MemorySegment ys, long out, MemorySegment dys, long dOut,
-                               MemorySegment dxs, long dIn, int inW, int outH, int outW, boolean relu,
-                               long inputRoom, long outputRoom) {
-        int first = 0; // the first row of windows left to the masked vectors
-        if (UNMASKED) {
-            first = inW >= L ? backwardRows(xs, in, ys, out, dys, dOut, dxs, dIn, inW, outH, outW, relu)
-                    : backwardRowPairs(xs, in, ys, out, dys, dOut, dxs, dIn, inW, outH, outW, relu, inputRoom,
-                    outputRoom);
-            if (first < 0) {
-                return false;
-            }
+    static int maxBackward(MemorySegment xs, long in, MemorySegment ys, long out, MemorySegment dys, long dOut,
+                           MemorySegment dxs, long dIn, int inW, int outH, int outW, boolean relu, long inputRoom,
+                           long outputRoom) {
+        if (!UNMASKED) {
+            return 0;
         }
-        for (int oh = first; oh < outH; oh++) {
-            long upper = (in + 2L * oh * inW) * Float.BYTES;
-            long lower = upper + (long) inW * Float.BYTES;
-            long outRow = (long) oh * outW * Float.BYTES;
-            long dUpper = (dIn + 2L * oh * inW) * Float.BYTES;
-            long dLower = dUpper + (long) inW * Float.BYTES;
-            for (int q = 0; q < inW; q += L) {
-                int n = Math.min(L, inW - q);
-                long valid = (1L << n) - 1; // n <= L <= 16
-                long at = (long) q * Float.BYTES;
-                long window = out * Float.BYTES + outRow + at / 2;
-                long bits = hits(xs, upper + at, lower + at, ys, window, n, relu);
-                long upperHit = bits & LANES;
-                long lowerHit = bits >>> L & LANES;
-                long upperAny = upperHit | swapPairs(upperHit);
-                // with a ReLU, only the windows whose output is positive pass a gradient, and must match
-                long passing = relu ? bits >>> 2 * L & valid : valid;
-                if (((upperAny | lowerHit | swapPairs(lowerHit)) & passing) != passing) {
-                    return false;
-                }
-                upperHit &= passing;
-                lowerHit &= passing;
-                upperAny &= passing;
-                // a left input wins on its own; a right one only when its left partner does not
-                long upperWins = upperHit & ~(upperHit << 1 & ODD_BITS);
-                long lowerWins = lowerHit & ~upperAny & ~(lowerHit << 1 & ODD_BITS);
-                long gradient = dOut * Float.BYTES + outRow + at / 2;
-                scatter(dys, gradient, upperWins | lowerWins << L, dxs, dUpper + at, dLower + at, n);
-            }
-        }
-        return true;
+        return inW >= L ? backwardRows(xs, in, ys, out, dys, dOut, dxs, dIn, inW, outH, outW, relu)
+                : backwardRowPairs(xs, in, ys, out, dys, dOut, dxs, dIn, inW, outH, outW, relu, inputRoom,
+                outputRoom);
     }
 
     /**
@@ -347,40 +315,5 @@ final class PoolVectors {
         zero.blend(gradient, VectorMask.fromLong(SPECIES, upperWins)).intoMemorySegment(dxs, dUpper, ORDER);
         zero.blend(gradient, VectorMask.fromLong(SPECIES, lowerWins)).intoMemorySegment(dxs, dLower, ORDER);
         return true;
-    }
-
-    /**
-     * The comparisons of one vector of each of two input rows (from bytes {@code upper} and {@code lower} of
-     * {@code xs}, {@code n} inputs) with their windows' maxima (from byte {@code max} of {@code ys}, {@code
-     * n / 2} windows), one bit per lane: bits {@code [0, L)} where an upper input equals its maximum, {@code
-     * [L, 2L)} the lower ones, and with {@code relu}, {@code [2L, 3L)} where the maximum is positive.
-     */
-    private static long hits(MemorySegment xs, long upper, long lower, MemorySegment ys, long max, int n,
-                             boolean relu) {
-        FloatVector maxima = FloatVector.fromMemorySegment(SPECIES, ys, max, ORDER, SPECIES.indexInRange(0, n / 2))
-                .rearrange(DOUBLE);
-        VectorMask<Float> inputs = SPECIES.indexInRange(0, n);
-        long upperHit = FloatVector.fromMemorySegment(SPECIES, xs, upper, ORDER, inputs)
-                .compare(VectorOperators.EQ, maxima).toLong();
-        long lowerHit = FloatVector.fromMemorySegment(SPECIES, xs, lower, ORDER, inputs)
-                .compare(VectorOperators.EQ, maxima).toLong();
-        long positive = relu ? maxima.compare(VectorOperators.GT, 0f).toLong() : 0;
-        return upperHit | lowerHit << L | positive << 2 * L;
-    }
-
-    /**
-     * Writes {@code n} input gradients from byte {@code upper} and from byte {@code lower} of {@code dxs}: the
-     * window's gradient (from byte {@code dy} of {@code dys}, {@code n / 2} windows) where the lane's bit in
-     * {@code wins} is set (bits {@code [0, L)} for the upper row, {@code [L, 2L)} the lower), else 0.
-     */
-    private static void scatter(MemorySegment dys, long dy, long wins, MemorySegment dxs, long upper, long lower,
-                                int n) {
-        FloatVector gradient = FloatVector.fromMemorySegment(SPECIES, dys, dy, ORDER, SPECIES.indexInRange(0, n / 2))
-                .rearrange(DOUBLE);
-        VectorMask<Float> inputs = SPECIES.indexInRange(0, n);
-        FloatVector zero = FloatVector.zero(SPECIES);
-        zero.blend(gradient, VectorMask.fromLong(SPECIES, wins & LANES)).intoMemorySegment(dxs, upper, ORDER, inputs);
-        zero.blend(gradient, VectorMask.fromLong(SPECIES, wins >>> L & LANES))
-                .intoMemorySegment(dxs, lower, ORDER, inputs);
     }
 }

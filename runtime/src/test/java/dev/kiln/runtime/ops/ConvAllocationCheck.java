@@ -16,8 +16,10 @@ import java.util.List;
  * allocates nothing once the JIT has compiled it: LeNet's two convolutions at a batch of 8 and at a batch
  * of 20 (where the direct algorithm's backward pass puts the samples in the lanes), and a stride-2 one,
  * forward and backward (with and without the input gradient), by every algorithm that runs them,
- * each run until 20 calls allocate nothing or 5,000 have run. Prints {@code none allocate}, or those that
- * do.
+ * each run until 20 calls allocate nothing or 5,000 have run. Then LeNet's two max poolings with their
+ * ReLU at a batch of 128, forward and backward, which must allocate nothing from their 300th call on: a
+ * path they take once per call, such as the last rows of a batch, is compiled late, and a training run of
+ * a few hundred steps would pay for it on every step. Prints {@code none allocate}, or those that do.
  */
 final class ConvAllocationCheck {
 
@@ -30,6 +32,7 @@ final class ConvAllocationCheck {
         for (int batch : new int[] {8, 20}) {
             check(blas, batch, allocating);
         }
+        checkPooling(128, allocating);
         System.out.println(allocating.isEmpty() ? "none allocate" : String.join(", ", allocating));
     }
 
@@ -61,6 +64,29 @@ final class ConvAllocationCheck {
                 if (bytes != 0) {
                     allocating.add(algorithm + " " + g + ", batch " + batch + ": " + bytes + " bytes per 20");
                 }
+            }
+        }
+    }
+
+    private static void checkPooling(int batch, List<String> allocating) {
+        for (Pool2dGeometry g : List.of(Pool2dGeometry.of(6, 28, 28, 2, 2, 2, 2, 0, 0, 0, 0),
+                Pool2dGeometry.of(16, 10, 10, 2, 2, 2, 2, 0, 0, 0, 0))) {
+            Rng rng = new Rng(2);
+            MemorySegment x = segment(TestArrays.uniform(rng, batch * g.inputSize(), 1.0));
+            MemorySegment dy = segment(TestArrays.uniform(rng, batch * g.outputSize(), 1.0));
+            MemorySegment y = Memory.allocate((long) batch * g.outputSize());
+            MemorySegment dx = Memory.allocate((long) batch * g.inputSize());
+            Runnable passes = () -> {
+                PoolOps.maxForward(g, x, 0, y, 0, batch, true);
+                PoolOps.maxBackward(g, x, 0, y, 0, dy, 0, dx, 0, batch, true);
+            };
+            for (int call = 0; call < 300; call++) {
+                passes.run();
+            }
+            long bytes = Allocations.bytesAllocatedBy(passes, 20);
+            if (bytes != 0) {
+                allocating.add("max pooling with its ReLU " + g + ", batch " + batch + ": " + bytes
+                        + " bytes per 20 after 300");
             }
         }
     }

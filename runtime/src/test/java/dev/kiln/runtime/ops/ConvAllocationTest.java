@@ -12,8 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Once the JIT has compiled them (until then the Vector API boxes its vectors), the convolutions allocate
- * nothing per call, with the Vector API and without it. Checked in a JVM of its own
+ * Once the JIT has compiled them (until then the Vector API boxes its vectors), the convolutions and LeNet's
+ * max poolings allocate nothing per call, with the Vector API and without it. Checked in a JVM of its own
  * ({@link ConvAllocationCheck}), where these calls are the hot code, as a model's are in an application:
  * in the test JVM, after everything the other tests run, the JIT may compile the kernels with other
  * inlining decisions.

@@ -1,7 +1,6 @@
 package dev.kiln.runtime.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.runtime.Rng;
@@ -15,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The Vector API kernels of 2 x 2 max pooling give, bit for bit, what the scalar loops give: on ties (the
  * first input wins), signed zeros, infinities and NaNs, and for row widths below, at and across whole
- * vectors, where the last vector is masked; with and without the ReLU before the pooling.
+ * vectors, and for planes one after the other; with and without the ReLU before the pooling.
  */
 class PoolVectorsTest {
 
@@ -52,9 +51,8 @@ class PoolVectorsTest {
             java.util.Arrays.fill(vector, 42f);
             for (boolean relu : new boolean[] {false, true}) {
                 PoolOps.maxForwardTwoByTwo(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(scalar), 1, width,
-                        height / 2, outW, relu);
-                PoolVectors.maxForward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(vector), 1, width,
-                        height / 2, outW, relu, x.length, height / 2 * outW);
+                        0, height / 2, outW, relu);
+                forward(x, 0, vector, 1, width, height / 2, outW, relu, x.length, height / 2 * outW);
                 for (int o = 0; o < scalar.length; o++) {
                     assertEquals(Float.floatToRawIntBits(scalar[o]), Float.floatToRawIntBits(vector[o]),
                             "output " + o + (relu ? " with ReLU" : "") + " (scalar " + scalar[o] + ", vector "
@@ -74,8 +72,8 @@ class PoolVectorsTest {
             Pool2dGeometry g = Pool2dGeometry.of(1, height, width, 2, 2, 2, 2, 0, 0, 0, 0);
             float[] x = plane(height, width, rng, false);
             float[] y = new float[g.outputSize()];
-            PoolOps.maxForwardTwoByTwo(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0, width, height / 2,
-                    outW, relu);
+            PoolOps.maxForwardTwoByTwo(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0, width, 0,
+                    height / 2, outW, relu);
             float[] dy = new float[g.outputSize()];
             for (int o = 0; o < dy.length; o++) {
                 dy[o] = (float) rng.nextGaussian();
@@ -85,9 +83,9 @@ class PoolVectorsTest {
             java.util.Arrays.fill(scalar, 42f);
             java.util.Arrays.fill(vector, 42f);
             PoolOps.maxBackwardTwoByTwo(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0,
-                    MemorySegment.ofArray(dy), 0, MemorySegment.ofArray(scalar), 1, g, 0, width, height / 2, outW, relu);
-            assertTrue(PoolVectors.maxBackward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0,
-                    MemorySegment.ofArray(dy), 0, MemorySegment.ofArray(vector), 1, width, height / 2, outW, relu, x.length, y.length));
+                    MemorySegment.ofArray(dy), 0, MemorySegment.ofArray(scalar), 1, g, 0, width, 0, height / 2, outW,
+                    relu);
+            backward(x, 0, y, 0, dy, vector, 1, g, 0, width, height / 2, outW, relu, x.length, y.length);
             for (int j = 0; j < scalar.length; j++) {
                 assertEquals(Float.floatToRawIntBits(scalar[j]), Float.floatToRawIntBits(vector[j]),
                         "dx " + j + (relu ? " with ReLU" : "") + " (scalar " + scalar[j] + ", vector " + vector[j] + ")");
@@ -118,10 +116,9 @@ class PoolVectorsTest {
                 float[] vectorY = filled(planes * outPlane + 20);
                 for (int p = 0; p < planes; p++) {
                     PoolOps.maxForwardTwoByTwo(MemorySegment.ofArray(x), p * inPlane, MemorySegment.ofArray(scalarY),
-                            1 + p * outPlane, width, outH, outW, relu);
-                    PoolVectors.maxForward(MemorySegment.ofArray(x), p * inPlane, MemorySegment.ofArray(vectorY),
-                            1 + p * outPlane, width, outH, outW, relu, (planes - p) * inPlane,
-                            (planes - p) * outPlane);
+                            1 + p * outPlane, width, 0, outH, outW, relu);
+                    forward(x, p * inPlane, vectorY, 1 + p * outPlane, width, outH, outW, relu,
+                            (planes - p) * inPlane, (planes - p) * outPlane);
                 }
                 assertBits("forward, height " + height + (relu ? " with ReLU" : ""), scalarY, vectorY);
 
@@ -136,11 +133,9 @@ class PoolVectorsTest {
                 for (int p = 0; p < planes; p++) {
                     PoolOps.maxBackwardTwoByTwo(MemorySegment.ofArray(x), p * inPlane, MemorySegment.ofArray(y),
                             p * outPlane, MemorySegment.ofArray(dy), p * outPlane, MemorySegment.ofArray(scalarDx),
-                            1 + p * inPlane, g, p, width, outH, outW, relu);
-                    assertTrue(PoolVectors.maxBackward(MemorySegment.ofArray(x), p * inPlane,
-                            MemorySegment.ofArray(y), p * outPlane, MemorySegment.ofArray(dy), p * outPlane,
-                            MemorySegment.ofArray(vectorDx), 1 + p * inPlane, width, outH, outW, relu,
-                            (planes - p) * inPlane, (planes - p) * outPlane));
+                            1 + p * inPlane, g, p, width, 0, outH, outW, relu);
+                    backward(x, p * inPlane, y, p * outPlane, dy, vectorDx, 1 + p * inPlane, g, p, width, outH, outW,
+                            relu, (planes - p) * inPlane, (planes - p) * outPlane);
                 }
                 assertBits("backward, height " + height + (relu ? " with ReLU" : ""), scalarDx, vectorDx);
             }
@@ -162,9 +157,35 @@ class PoolVectorsTest {
 
     @Test
     void backwardLeavesANanWindowToTheScalarLoops() {
-        float[] x = {1, Float.NaN, 3, 4};
-        float[] y = {Float.NaN};
-        assertFalse(PoolVectors.maxBackward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0,
-                MemorySegment.ofArray(new float[] {1}), 0, MemorySegment.ofArray(new float[4]), 0, 2, 1, 1, false, 4, 1));
+        int width = 32;
+        float[] x = new float[2 * width];
+        float[] y = new float[width / 2];
+        x[width + 21] = Float.NaN;
+        y[10] = Float.NaN;
+        assertEquals(-1, PoolVectors.maxBackward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(y), 0,
+                MemorySegment.ofArray(new float[y.length]), 0, MemorySegment.ofArray(new float[x.length]), 0, width,
+                1, width / 2, false, x.length, y.length));
+    }
+
+    /** The vectors on the rows they do, then the scalar loops on the rest, as {@link PoolOps} runs them. */
+    private static void forward(float[] x, int in, float[] y, int out, int inW, int outH, int outW, boolean relu,
+                                long inputRoom, long outputRoom) {
+        int done = PoolVectors.maxForward(MemorySegment.ofArray(x), in, MemorySegment.ofArray(y), out, inW, outH,
+                outW, relu, inputRoom, outputRoom);
+        assertTrue(done >= 0 && done <= outH, "rows done: " + done);
+        PoolOps.maxForwardTwoByTwo(MemorySegment.ofArray(x), in, MemorySegment.ofArray(y), out, inW, done, outH, outW,
+                relu);
+    }
+
+    /** {@link #forward} for the backward pass; no window may fail to match. */
+    private static void backward(float[] x, int in, float[] y, int out, float[] dy, float[] dx, int dIn,
+                                 Pool2dGeometry g, long plane, int inW, int outH, int outW, boolean relu,
+                                 long inputRoom, long outputRoom) {
+        int done = PoolVectors.maxBackward(MemorySegment.ofArray(x), in, MemorySegment.ofArray(y), out,
+                MemorySegment.ofArray(dy), out, MemorySegment.ofArray(dx), dIn, inW, outH, outW, relu, inputRoom,
+                outputRoom);
+        assertTrue(done >= 0 && done <= outH, "rows done: " + done);
+        PoolOps.maxBackwardTwoByTwo(MemorySegment.ofArray(x), in, MemorySegment.ofArray(y), out,
+                MemorySegment.ofArray(dy), out, MemorySegment.ofArray(dx), dIn, g, plane, inW, done, outH, outW, relu);
     }
 }
