@@ -74,6 +74,18 @@ public final class OpenBlas implements Blas {
      */
     static final long CRITICAL_MAX_WORK = 0;
 
+    /**
+     * The most multiply-adds ({@code m * n * k}) that OpenBLAS's small-matrix kernels take: those kernels
+     * compute straight from the operands, where larger products first copy both into a packed layout.
+     */
+    static final long SMALL_KERNEL_MAX_WORK = 1_000_000;
+
+    /** The multiply-adds of each piece when a product is cut for the small-matrix kernels. */
+    static final long PIECE_WORK = 1L << 19;
+
+    /** The fewest rows (or columns) of {@code C} in a piece: a product that needs thinner pieces stays whole. */
+    static final int MIN_PIECE = 16;
+
     private static final System.Logger LOG = System.getLogger(OpenBlas.class.getName());
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -84,6 +96,7 @@ public final class OpenBlas implements Blas {
     private final OpenBlasLibrary library;
     private final Kernel kernel;
     private final long criticalMaxWork;
+    private final boolean cutForSmallKernels;
 
     /**
      * The backend on this process's OpenBLAS, loaded and self-tested on the first call.
@@ -96,20 +109,69 @@ public final class OpenBlas implements Blas {
     }
 
     private OpenBlas(OpenBlasLibrary library) {
-        this(library, Kernel.of(library.bindings()), CRITICAL_MAX_WORK);
+        this(library, Kernel.of(library.bindings()), CRITICAL_MAX_WORK, hasSmallKernels(library.coreName()));
     }
 
     /**
-     * A backend on the given kernel, with no self-test.
+     * A backend on the given kernel, with no self-test, that sends every product whole.
      *
      * @param library         the library whose threads {@link #threads()} reads, or null for a test kernel
      * @param kernel          where products go once checked
      * @param criticalMaxWork the largest {@code m * n * k} on heap memory that takes the critical path (0: none)
      */
     OpenBlas(OpenBlasLibrary library, Kernel kernel, long criticalMaxWork) {
+        this(library, kernel, criticalMaxWork, false);
+    }
+
+    /**
+     * A backend on the given kernel, with no self-test.
+     *
+     * @param cutForSmallKernels whether products above {@link #SMALL_KERNEL_MAX_WORK} go in pieces that the
+     *                           small-matrix kernels take, where {@link #pieceSize} says so
+     */
+    OpenBlas(OpenBlasLibrary library, Kernel kernel, long criticalMaxWork, boolean cutForSmallKernels) {
         this.library = library;
         this.kernel = kernel;
         this.criticalMaxWork = criticalMaxWork;
+        this.cutForSmallKernels = cutForSmallKernels;
+    }
+
+    /**
+     * Whether the library's kernels for this core include the small-matrix ones that {@link #pieceSize}
+     * counts on: those of the AVX-512 cores (OpenBLAS 0.3.21 names them SkylakeX, Cooperlake and
+     * SapphireRapids; an AMD Zen 4 runs the Cooperlake kernels).
+     */
+    static boolean hasSmallKernels(String coreName) {
+        String core = coreName.strip().toLowerCase(java.util.Locale.ROOT);
+        return core.equals("skylakex") || core.equals("cooperlake") || core.equals("sapphirerapids");
+    }
+
+    /**
+     * The rows (when {@code m >= n}) or columns of {@code C} in each piece of a product of neither operand
+     * transposed that is worth cutting for the small-matrix kernels, or 0 when it goes whole. Such a product
+     * is cut when it is above {@link #SMALL_KERNEL_MAX_WORK} and pieces of about {@link #PIECE_WORK}
+     * keep at least {@link #MIN_PIECE} rows (or columns), a multiple of 16. On this project's machine
+     * (Debian's OpenBLAS 0.3.21, Cooperlake kernels, one thread; docs/decisions.md, "Products for the
+     * small-matrix kernels"), pieces ran at 100-117 GFLOP/s where the whole products ran at 77-104:
+     * 32 x 512 x 128 (an LSTM step's product) 77 -> 101, 32 x 128 x 512 83 -> 100, 128 x 400 x 120
+     * 94 -> 107, 2048 x 128 x 114 97 -> 104; 512^3, whose pieces would be 2 rows, ran at 71 cut, and
+     * stays whole. Products with a transposed operand gained in some shapes and lost in others, and go
+     * whole.
+     */
+    static int pieceSize(int m, int n, int k) {
+        long work = (long) m * n * k;
+        if (work <= SMALL_KERNEL_MAX_WORK) {
+            return 0;
+        }
+        int side = Math.max(m, n);
+        long perLine = work / side; // the multiply-adds of one row (or column) of C
+        long lines = PIECE_WORK / perLine / 16 * 16;
+        if (lines < MIN_PIECE) {
+            return 0;
+        }
+        int pieces = (int) ((side + lines - 1) / lines);
+        int size = (side + pieces - 1) / pieces; // as even as the pieces can be, then up to a multiple of 16
+        return (size + 15) / 16 * 16;
     }
 
     private static synchronized OpenBlasLibrary processLibrary() {
@@ -337,6 +399,11 @@ public final class OpenBlas implements Blas {
         int ta = transA ? CblasTrans : CblasNoTrans;
         int tb = transB ? CblasTrans : CblasNoTrans;
         if (a.isNative() && b.isNative() && c.isNative()) {
+            int piece = cutForSmallKernels && !transA && !transB ? pieceSize(m, n, k) : 0;
+            if (piece > 0) {
+                pieces(piece, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+                return;
+            }
             Slices slices = SLICES.get();
             kernel.sgemm(ta, tb, m, n, k, alpha, slices.at(a, aOffset), lda, slices.at(b, bOffset), ldb,
                     beta, slices.at(c, cOffset), ldc);
@@ -347,6 +414,31 @@ public final class OpenBlas implements Blas {
                     beta, slices.at(c, cOffset), ldc);
         } else {
             staged(ta, tb, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        }
+    }
+
+    /**
+     * A product of neither operand transposed, on native segments, in pieces of {@code piece} rows of
+     * {@code C} (and of A) when {@code m >= n}, else of {@code piece} columns (of C and B). Each element of
+     * {@code C} is computed by one piece, as the whole product would compute it.
+     */
+    private void pieces(int piece, int m, int n, int k, float alpha, MemorySegment a, long aOffset, int lda,
+                        MemorySegment b, long bOffset, int ldb, float beta, MemorySegment c, long cOffset,
+                        int ldc) {
+        Slices slices = SLICES.get();
+        if (m >= n) {
+            MemorySegment nb = slices.at(b, bOffset);
+            for (int row = 0; row < m; row += piece) {
+                kernel.sgemm(CblasNoTrans, CblasNoTrans, Math.min(piece, m - row), n, k, alpha,
+                        slices.at(a, aOffset + (long) row * lda), lda, nb, ldb, beta,
+                        slices.at(c, cOffset + (long) row * ldc), ldc);
+            }
+        } else {
+            MemorySegment na = slices.at(a, aOffset);
+            for (int column = 0; column < n; column += piece) {
+                kernel.sgemm(CblasNoTrans, CblasNoTrans, m, Math.min(piece, n - column), k, alpha, na, lda,
+                        slices.at(b, bOffset + column), ldb, beta, slices.at(c, cOffset + column), ldc);
+            }
         }
     }
 
@@ -404,7 +496,7 @@ public final class OpenBlas implements Blas {
      */
     static final class Slices {
         /** The most slices kept; the table starts over when one more is needed. */
-        static final int CAPACITY = 1024;
+        static final int CAPACITY = 4096;
         /** Twice the capacity, a power of two: the probes stay short. */
         private static final int SIZE = 2 * CAPACITY;
         private static final int HASH_BITS = Integer.numberOfTrailingZeros(SIZE);

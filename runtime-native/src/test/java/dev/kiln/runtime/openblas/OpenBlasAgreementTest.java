@@ -156,6 +156,47 @@ class OpenBlasAgreementTest {
         }
     }
 
+    /**
+     * Products cut into pieces for the small-matrix kernels agree with the exact product, cut by rows and by
+     * columns, with padding, offsets and beta; those with a transposed operand, or too small, go whole.
+     */
+    @ParameterizedTest(name = "{0} library")
+    @MethodSource("dev.kiln.runtime.openblas.TestLibraries#names")
+    void productsCutForTheSmallKernelsAgree(String libraryName) {
+        OpenBlasLibrary library = TestLibraries.named(libraryName).orElse(null);
+        assumeTrue(library != null, "no OpenBLAS on this machine");
+        CountingKernel kernel = new CountingKernel(Kernel.of(library.bindings()));
+        Blas blas = new OpenBlas(library, kernel, OpenBlas.CRITICAL_MAX_WORK, true);
+        int[][] shapes = {{32, 512, 128}, {32, 128, 512}, {130, 70, 120}, {17, 300, 250}, {512, 512, 512},
+            {60, 60, 60}};
+        float[][] scalars = {{1, 1}, {1, 0}, {-0.5f, 0.25f}};
+        SplittableRandom random = new SplittableRandom(11);
+        int expectedCalls = 0;
+        int cut = 0;
+        int variant = 0;
+        for (int[] shape : shapes) {
+            for (int t = 0; t < 4; t++) {
+                float[] scalar = scalars[variant % scalars.length];
+                Case c = new Case((t & 1) != 0, (t & 2) != 0, shape[0], shape[1], shape[2], scalar[0], scalar[1],
+                        variant % 3, variant % 4);
+                variant++;
+                float[] a = values(random, c.length(c.aRows(), c.lda()));
+                float[] b = values(random, c.length(c.bRows(), c.ldb()));
+                float[] original = values(random, c.length(c.m(), c.ldc()));
+                if (c.beta() == 0) {
+                    Arrays.fill(original, Float.NaN);
+                }
+                check(c, a, b, original, run(blas, Form.NATIVE_SEGMENTS, c, a, b, original),
+                        libraryName + " cut for the small kernels");
+                int piece = t == 0 ? OpenBlas.pieceSize(c.m(), c.n(), c.k()) : 0;
+                expectedCalls += piece == 0 ? 1 : (Math.max(c.m(), c.n()) + piece - 1) / piece;
+                cut += piece == 0 ? 0 : 1;
+            }
+        }
+        assertEquals(expectedCalls, kernel.calls(), "downcalls");
+        assertEquals(4, cut, "cut products");
+    }
+
     @ParameterizedTest(name = "{0} library")
     @MethodSource("dev.kiln.runtime.openblas.TestLibraries#names")
     void concurrentCallersAgree(String libraryName) throws Exception {
