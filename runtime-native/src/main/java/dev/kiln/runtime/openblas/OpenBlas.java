@@ -33,6 +33,10 @@ import java.util.Arrays;
  * allocates its own scratch on its first such product; native segments need none). (A critical downcall, which can read the heap
  * directly, was measured and is not used: see {@link #CRITICAL_MAX_WORK}.)
  *
+ * <p><b>Pieces.</b> On the cores whose kernels include OpenBLAS's small-matrix ones (the AVX-512 cores), a
+ * product of neither operand transposed that is too large for them, but not much larger, is sent as pieces
+ * that they take: see {@link #pieceSize}.
+ *
  * <p><b>Safety.</b> Every call is checked by {@link SgemmArguments} and then for what native code needs
  * in addition (offsets whose end overflows, segments that are closed, owned by another thread, or not
  * aligned to 4 bytes) before any downcall: a bad argument is an exception naming it, never a crashed JVM.

@@ -88,7 +88,9 @@ final class SelfTest {
             new Case(true, true, 39, 27, 35, 1.25f, -0.5f, 2, 9),
             // above OpenBLAS's own threading threshold
             new Case(false, true, 67, 71, 69, 1f, 0f, 1, 1),
-            new Case(true, false, 65, 66, 70, -1f, 2f, 0, 4));
+            new Case(true, false, 65, 66, 70, -1f, 2f, 0, 4),
+            // cut into pieces for the small-matrix kernels on native segments, where the core has them
+            new Case(false, false, 24, 300, 150, 1f, 1f, 3, 2));
 
     private SelfTest() {
     }
