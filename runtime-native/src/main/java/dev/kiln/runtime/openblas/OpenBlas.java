@@ -34,8 +34,8 @@ import java.util.Arrays;
  * directly, was measured and is not used: see {@link #CRITICAL_MAX_WORK}.)
  *
  * <p><b>Pieces.</b> On the cores whose kernels include OpenBLAS's small-matrix ones (the AVX-512 cores), a
- * product of neither operand transposed that is too large for them, but not much larger, is sent as pieces
- * that they take: see {@link #pieceSize}.
+ * product on native segments, of neither operand transposed, that is too large for those kernels is sent
+ * as pieces they take, when the pieces can keep at least 16 rows or columns: see {@link #pieceSize}.
  *
  * <p><b>Safety.</b> Every call is checked by {@link SgemmArguments} and then for what native code needs
  * in addition (offsets whose end overflows, segments that are closed, owned by another thread, or not
@@ -155,8 +155,8 @@ public final class OpenBlas implements Blas {
      * transposed that is worth cutting for the small-matrix kernels, or 0 when it goes whole. Such a product
      * is cut when it is above {@link #SMALL_KERNEL_MAX_WORK} and pieces of about {@link #PIECE_WORK}
      * keep at least {@link #MIN_PIECE} rows (or columns), a multiple of 16. On this project's machine
-     * (Debian's OpenBLAS 0.3.21, Cooperlake kernels, one thread; docs/decisions.md, "Products for the
-     * small-matrix kernels"), pieces ran at 100-117 GFLOP/s where the whole products ran at 77-104:
+     * (Debian's OpenBLAS 0.3.21, Cooperlake kernels, one thread; docs/decisions.md, "Products for
+     * OpenBLAS's small-matrix kernels"), pieces ran at 100-117 GFLOP/s where the whole products ran at 77-104:
      * 32 x 512 x 128 (an LSTM step's product) 77 -> 101, 32 x 128 x 512 83 -> 100, 128 x 400 x 120
      * 94 -> 107, 2048 x 128 x 114 97 -> 104; 512^3, whose pieces would be 2 rows, ran at 71 cut, and
      * stays whole. Products with a transposed operand gained in some shapes and lost in others, and go
@@ -424,7 +424,7 @@ public final class OpenBlas implements Blas {
     /**
      * A product of neither operand transposed, on native segments, in pieces of {@code piece} rows of
      * {@code C} (and of A) when {@code m >= n}, else of {@code piece} columns (of C and B). Each element of
-     * {@code C} is computed by one piece, as the whole product would compute it.
+     * {@code C} is computed by exactly one piece, over the whole of {@code k}.
      */
     private void pieces(int piece, int m, int n, int k, float alpha, MemorySegment a, long aOffset, int lda,
                         MemorySegment b, long bOffset, int ldb, float beta, MemorySegment c, long cOffset,
