@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Generated classes of networks on images and sequences: convolutions (odd sizes, stride 2, padding, "same"
  * padding with an even kernel, 1x1), max and average pooling (with the ReLU before a max pooling applied by
- * the pooling, also on the input), flattening, batch norm after convolutions and
+ * the pooling, also on the input; after a convolution, the three as one call, fused in the vector lanes from
+ * a batch of 16 in {@code LanePooled}), flattening, batch norm after convolutions and
  * Dense layers; one-hot and embedding inputs, vanilla RNN, LSTM and GRU, stacked, stateful, giving every step
  * or the last, Dense and softmax on every step. Each agrees with the interpreter (which encodes one-hot inputs
  * in full instead of looking them up) on outputs, losses, gradients and parameters after an SGD step steps, in
@@ -82,6 +83,14 @@ class ShapedNetworksTest {
                 @Dense(2) Layer out;
             }
 
+            @Network(input = {4, 7, 7}, loss = Loss.SOFTMAX_CROSS_ENTROPY, maxBatch = 17)
+            class LanePooled {
+                @Conv2d(filters = 3, kernel = 4) @Relu Layer conv;                   // 3x4x4, 64 weights an output
+                @MaxPool2d(2) Layer pool;                                            // 3x2x2
+                @Flatten Layer flat;
+                @Dense(3) Layer out;
+            }
+
             @Network(input = 7, loss = Loss.SOFTMAX_CROSS_ENTROPY, maxBatch = 4)
             class CharModel {
                 @OneHot(6) Layer chars;
@@ -121,8 +130,8 @@ class ShapedNetworksTest {
     }
 
     static Stream<String> networks() {
-        return Stream.of("SmallLeNet", "Strided", "Normalized", "PooledRelus", "CharModel", "LastStep", "Stacked",
-                "OneHotDense");
+        return Stream.of("SmallLeNet", "Strided", "Normalized", "PooledRelus", "LanePooled", "CharModel", "LastStep",
+                "Stacked", "OneHotDense");
     }
 
     /** Inputs for {@code batch} samples: ids for a network that reads ids, else values in [-1, 1). */

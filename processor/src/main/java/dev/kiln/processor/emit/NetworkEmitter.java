@@ -205,6 +205,9 @@ public final class NetworkEmitter {
                             ? CodeBlock.of("$T.workspaceFloats($T.Cell.$L, MAX_BATCH, $L, $L)", RuntimeTypes.RECURRENT_OPS,
                                     RuntimeTypes.RECURRENT_OPS, ((RecurrentSpec) layer.spec()).cell().name(),
                                     layer.recurrent().steps(), ((RecurrentSpec) layer.spec()).units())
+                            : passes.poolingAfter(layer) != null
+                            ? CodeBlock.of("$T.pooledWorkspaceFloats($N, $N, MAX_BATCH)", RuntimeTypes.CONV_OPS,
+                                    layer.geometry(), passes.poolingAfter(layer).geometry())
                             : CodeBlock.of("$T.workspaceFloats($N, MAX_BATCH)", RuntimeTypes.CONV_OPS, layer.geometry()))
                     .build());
             total.add(total.isEmpty() ? "$N" : " + $N", workspaceConstant(layer));

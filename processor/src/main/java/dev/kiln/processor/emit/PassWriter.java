@@ -144,14 +144,26 @@ final class PassWriter {
                         .addStatement("$T.maxoutForward($N, 0, $N, 0, batch * $L, $L)", RuntimeTypes.ACTIVATIONS,
                                 layer.input().name(), layer.output().name(), layer.outputSize(), maxout.pieces());
                 case DropoutSpec dropout -> code.add(DropoutWriter.forward(layer));
-                case Conv2dSpec conv -> code.add("// $L\n", layer.title())
-                        .addStatement("$T.forward(blas, $N, $N, 0, $NParams, 0, $L, $N, 0, $N, 0, batch)",
-                                RuntimeTypes.CONV_OPS, layer.geometry(), layer.input().name(), layer.tensors(),
-                                layer.bias() == null ? CodeBlock.of("$T.NO_BIAS", RuntimeTypes.DENSE_OPS)
-                                        : CodeBlock.of("$L", layer.biasWithinLayer()),
-                                layer.output().name(), layer.workspace());
+                case Conv2dSpec conv -> {
+                    LayerPlan pool = poolingAfter(layer);
+                    if (pool != null) {
+                        code.add("// $L, with layers $L and $L: max(0, the largest of each window), into $N\n",
+                                layer.title(), layers.get(i + 1).number(), pool.number(), pool.output().name())
+                                .addStatement("$T.forwardPooled(blas, $N, $N, $N, 0, $NParams, 0, $L, $N, 0, $N, 0, "
+                                                + "$N, 0, batch)", RuntimeTypes.CONV_OPS, layer.geometry(),
+                                        pool.geometry(), layer.input().name(), layer.tensors(), bias(layer),
+                                        layer.output().name(), pool.output().name(), layer.workspace());
+                        continue;
+                    }
+                    code.add("// $L\n", layer.title())
+                            .addStatement("$T.forward(blas, $N, $N, 0, $NParams, 0, $L, $N, 0, $N, 0, batch)",
+                                    RuntimeTypes.CONV_OPS, layer.geometry(), layer.input().name(), layer.tensors(),
+                                    bias(layer), layer.output().name(), layer.workspace());
+                }
                 case Pool2dSpec pool -> {
-                    if (reluInPooling(i - 1)) {
+                    if (i >= 2 && poolingAfter(layers.get(i - 2)) == layer) {
+                        code.add("// $L: computed with layer $L\n", layer.title(), layers.get(i - 2).number());
+                    } else if (reluInPooling(i - 1)) {
                         LayerPlan relu = layers.get(i - 1);
                         code.add("// $L, with layer $L's ReLU: max(0, the largest of each window of $N)\n",
                                 layer.title(), relu.number(), relu.input().name())
@@ -349,6 +361,23 @@ final class PassWriter {
     }
 
     /**
+     * The max pooling that runs with convolution {@code layer}, or null: a convolution followed by a ReLU
+     * that the max pooling after it applies ({@link #reluInPooling}) runs the three as one call
+     * ({@code ConvOps.forwardPooled} and {@code backwardPooled}), which keeps the convolution's output in
+     * the vector lanes when it can and copies out only the pooled values.
+     */
+    LayerPlan poolingAfter(LayerPlan layer) {
+        int i = layer.number() - 1;
+        return layer.spec() instanceof Conv2dSpec && reluInPooling(i + 1) ? plan.layers().get(i + 2) : null;
+    }
+
+    /** The bias argument of a convolution: its offset in the layer's parameters, or {@code DenseOps.NO_BIAS}. */
+    private static CodeBlock bias(LayerPlan layer) {
+        return layer.bias() == null ? CodeBlock.of("$T.NO_BIAS", RuntimeTypes.DENSE_OPS)
+                : CodeBlock.of("$L", layer.biasWithinLayer());
+    }
+
+    /**
      * Whether layer {@code i} (from 0) is a ReLU that the max pooling right after it applies: to the pooled
      * values forward, with its derivative in the pooling's backward (PoolOps, with {@code relu}), so that
      * neither pass of its own runs over the larger tensor. Unless it is fused into a Dense layer already.
@@ -422,15 +451,32 @@ final class PassWriter {
                     }
                 }
                 case DropoutSpec dropout -> code.add(DropoutWriter.backward(layer));
-                case Conv2dSpec conv -> code.add("// $L$L\n", layer.title(), layer.first() ? "; dx only when enabled" : "")
-                        .addStatement("$T.backward(blas, $N, $N, 0, $NParams, 0, $N, 0, $NGrads, 0, $L, $L, 0, $N, 0, batch)",
-                                RuntimeTypes.CONV_OPS, layer.geometry(), layer.input().name(), layer.tensors(),
-                                layer.outputGradient().name(), layer.tensors(),
-                                layer.bias() == null ? CodeBlock.of("$T.NO_BIAS", RuntimeTypes.DENSE_OPS)
-                                        : CodeBlock.of("$L", layer.biasWithinLayer()),
-                                layer.first() ? "inputGradientEnabled ? dx : null" : layer.inputGradient().name(),
-                                layer.workspace());
+                case Conv2dSpec conv -> {
+                    LayerPlan pool = poolingAfter(layer);
+                    String dx = layer.first() ? "inputGradientEnabled ? dx : null" : layer.inputGradient().name();
+                    if (pool != null) {
+                        code.add("// $L, with layers $L and $L, from $N$L\n", layer.title(), layers.get(i + 1).number(),
+                                        pool.number(), pool.outputGradient().name(),
+                                        layer.first() ? "; dx only when enabled" : "")
+                                .addStatement("$T.backwardPooled(blas, $N, $N, $N, 0, $NParams, 0, $N, 0, $N, 0, $N, 0, "
+                                                + "$N, 0, $NGrads, 0, $L, $L, 0, $N, 0, batch)", RuntimeTypes.CONV_OPS,
+                                        layer.geometry(), pool.geometry(), layer.input().name(), layer.tensors(),
+                                        layer.output().name(), pool.output().name(), pool.outputGradient().name(),
+                                        layer.outputGradient().name(), layer.tensors(), bias(layer), dx,
+                                        layer.workspace());
+                        continue;
+                    }
+                    code.add("// $L$L\n", layer.title(), layer.first() ? "; dx only when enabled" : "")
+                            .addStatement("$T.backward(blas, $N, $N, 0, $NParams, 0, $N, 0, $NGrads, 0, $L, $L, 0, $N, 0, "
+                                            + "batch)", RuntimeTypes.CONV_OPS, layer.geometry(), layer.input().name(),
+                                    layer.tensors(), layer.outputGradient().name(), layer.tensors(), bias(layer), dx,
+                                    layer.workspace());
+                }
                 case Pool2dSpec pool -> {
+                    if (i >= 2 && poolingAfter(layers.get(i - 2)) == layer) {
+                        code.add("// $L: back-propagated with layer $L\n", layer.title(), layers.get(i - 2).number());
+                        continue;
+                    }
                     boolean withRelu = reluInPooling(i - 1);
                     LayerPlan from = withRelu ? layers.get(i - 1) : layer; // where the gradient goes
                     code.add("// $L: $L\n", layer.title(), withRelu

@@ -195,6 +195,103 @@ public final class ConvOps {
         }
     }
 
+    /**
+     * The floats of workspace that {@link #forwardPooled} and {@link #backwardPooled} need for batches of up
+     * to {@code maxBatch} samples: {@link #workspaceFloats}, or, when the two layers can run fused, room for
+     * the convolution's output, whichever is larger.
+     *
+     * @throws IllegalArgumentException if {@code maxBatch} is negative
+     */
+    public static long pooledWorkspaceFloats(Conv2dGeometry g, Pool2dGeometry pooling, int maxBatch) {
+        long own = workspaceFloats(g, maxBatch);
+        Objects.requireNonNull(pooling, "pooling");
+        return algorithm(g) == Algorithm.DIRECT && LaneConv.pooledApplies(g, pooling, maxBatch)
+                ? Math.max(own, LaneConv.savedFloats(g, maxBatch)) : own;
+    }
+
+    /**
+     * The convolution ({@link #forward}), a ReLU and the max pooling {@code pooling} on its output, as one
+     * call: writes {@code max(0, the largest value of each window)} to {@code ps} from {@code py}
+     * ({@code batch * pooling.outputSize()} floats), exactly what {@link #forward} then {@link
+     * PoolOps#maxForward(Pool2dGeometry, MemorySegment, long, MemorySegment, long, int, boolean)} with the
+     * ReLU give. When the convolution puts the samples in the vector lanes and the pooling takes 2 x 2
+     * windows at stride 2 that tile its output, the two run fused: the convolution's output stays in the
+     * lanes, kept in the workspace for {@link #backwardPooled}, and {@code ys} is not written; otherwise
+     * {@code ys} from {@code y} receives the convolution's output ({@code batch * g.outputSize()} floats).
+     * Give {@link #backwardPooled} the same {@code ys}, {@code ps} and workspace.
+     *
+     * @param work the workspace, {@link #pooledWorkspaceFloats}{@code (g, pooling, batch)} floats from
+     *             {@code ws}
+     * @throws IllegalArgumentException naming the argument, when a range lies outside its segment, the
+     *     pooling's input is not the convolution's output, or {@code batch} is negative
+     */
+    public static void forwardPooled(Blas blas, Conv2dGeometry g, Pool2dGeometry pooling, MemorySegment xs, long x,
+                                     MemorySegment p, long w, long b, MemorySegment ys, long y, MemorySegment ps,
+                                     long py, MemorySegment work, long ws, int batch) {
+        Algorithm algorithm = algorithm(g);
+        checkPooling(g, pooling, ps, py, batch, "forward");
+        if (algorithm == Algorithm.DIRECT && LaneConv.pooledApplies(g, pooling, batch)) {
+            checkCommon(algorithm, blas, g, xs, x, p, w, b, work, ws, batch, "forward");
+            range("forward", "ws (workspace)", work, ws, LaneConv.savedFloats(g, batch));
+            LaneConv.forwardPooled(g, pooling, xs, x, p, w, b, work, ws, ps, py, batch);
+            return;
+        }
+        forward(algorithm, blas, g, xs, x, p, w, b, ys, y, work, ws, batch);
+        PoolOps.maxForward(pooling, ys, y, ps, py, batch, true);
+    }
+
+    /**
+     * Back-propagates the pooled values' gradient {@code dps[dpy...]} through {@link #forwardPooled}, as
+     * {@link PoolOps#maxBackward(Pool2dGeometry, MemorySegment, long, MemorySegment, long, MemorySegment,
+     * long, MemorySegment, long, int, boolean)} with the ReLU then {@link #backward} would: the gradients
+     * {@link #backward} adds and writes, from the same {@code xs}, {@code ys}, {@code ps}, workspace and
+     * batch as the forward pass. {@code dys} from {@code dy} ({@code batch * g.outputSize()} floats) holds
+     * the convolution's output gradient when the two do not run fused.
+     *
+     * @throws IllegalArgumentException naming the argument, when a range lies outside its segment, the
+     *     pooling's input is not the convolution's output, or {@code batch} is negative
+     */
+    public static void backwardPooled(Blas blas, Conv2dGeometry g, Pool2dGeometry pooling, MemorySegment xs, long x,
+                                      MemorySegment p, long w, MemorySegment ys, long y, MemorySegment ps, long py,
+                                      MemorySegment dps, long dpy, MemorySegment dys, long dy, MemorySegment gs,
+                                      long gw, long gb, MemorySegment dxs, long dx, MemorySegment work, long ws,
+                                      int batch) {
+        Algorithm algorithm = algorithm(g);
+        checkPooling(g, pooling, dps, dpy, batch, "backward");
+        if (algorithm == Algorithm.DIRECT && LaneConv.pooledApplies(g, pooling, batch)) {
+            checkCommon(algorithm, blas, g, xs, x, p, w, DenseOps.NO_BIAS, work, ws, batch, "backward");
+            range("backward", "ws (workspace)", work, ws, LaneConv.savedFloats(g, batch));
+            range("backward", "gw", gs, gw, g.weightSize());
+            if (gb != DenseOps.NO_BIAS) {
+                range("backward", "gb", gs, gb, g.outChannels());
+            }
+            if (dxs != null) {
+                range("backward", "dx", dxs, dx, (long) batch * g.inputSize());
+            }
+            LaneConv.backwardPooled(g, pooling, xs, x, p, w, work, ws, dps, dpy, gs, gw, gb, dxs, dx, batch);
+            return;
+        }
+        PoolOps.maxBackward(pooling, ys, y, ps, py, dps, dpy, dys, dy, batch, true);
+        backward(algorithm, blas, g, xs, x, p, w, dys, dy, gs, gw, gb, dxs, dx, work, ws, batch);
+    }
+
+    /** The pooling's input must be the convolution's output; its values (or gradients) must fit. */
+    private static void checkPooling(Conv2dGeometry g, Pool2dGeometry pooling, MemorySegment ps, long py, int batch,
+                                     String pass) {
+        Objects.requireNonNull(g, "g");
+        Objects.requireNonNull(pooling, "pooling");
+        if (pooling.channels() != g.outChannels() || pooling.inHeight() != g.outHeight()
+                || pooling.inWidth() != g.outWidth()) {
+            throw new IllegalArgumentException("convolution " + pass + " with pooling: the pooling takes "
+                    + pooling.channels() + " x " + pooling.inHeight() + " x " + pooling.inWidth()
+                    + " but the convolution gives " + g.outChannels() + " x " + g.outHeight() + " x "
+                    + g.outWidth());
+        }
+        if (batch >= 0) {
+            range(pass, "pooled values", ps, py, (long) batch * pooling.outputSize());
+        }
+    }
+
     private static void checkCommon(Algorithm algorithm, Blas blas, Conv2dGeometry g, MemorySegment xs, long x,
                                     MemorySegment p, long w, long b, MemorySegment work, long ws, int batch,
                                     String pass) {

@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -64,6 +65,7 @@ final class LaneConv {
         float[] partial = new float[0];
         float[] block = new float[0];
         float[] lanes = new float[0];
+        float[] pooled = new float[0];
         int[] taps = new int[0];
 
         static float[] atLeast(float[] buffer, long size) {
@@ -122,6 +124,45 @@ final class LaneConv {
      */
     static void forward(Conv2dGeometry g, MemorySegment xs, long x, MemorySegment p, long w, long b,
                         MemorySegment ys, long y, int batch) {
+        forward(g, xs, x, p, w, b, ys, y, null, null, 0, batch);
+    }
+
+    /**
+     * {@link #forward} followed by a ReLU and the 2 x 2, stride-2 max pooling {@code pg} that tiles the output
+     * exactly ({@link #pooledApplies}): writes {@code max(0, the largest of each window)} to {@code ps[py...]}
+     * ({@code batch * pg.outputSize()} floats), and keeps the convolution's output, in the lanes, in
+     * {@code saved} from {@code sv} ({@link #savedFloats} floats) for {@link #backwardPooled}. The
+     * convolution's output is never copied out of the lanes: only the pooled values, four times fewer.
+     */
+    static void forwardPooled(Conv2dGeometry g, Pool2dGeometry pg, MemorySegment xs, long x, MemorySegment p,
+                              long w, long b, MemorySegment saved, long sv, MemorySegment ps, long py, int batch) {
+        forward(g, xs, x, p, w, b, saved, sv, pg, ps, py, batch);
+    }
+
+    /**
+     * Whether {@link #forwardPooled} and {@link #backwardPooled} run this convolution with the max pooling
+     * {@code pg} after its ReLU: the forward pass is in the lanes, and {@code pg} takes 2 x 2 windows at
+     * stride 2 that tile the convolution's output exactly.
+     */
+    static boolean pooledApplies(Conv2dGeometry g, Pool2dGeometry pg, int batch) {
+        return forwardApplies(g, batch) && pg.kernelHeight() == 2 && pg.kernelWidth() == 2
+                && pg.strideHeight() == 2 && pg.strideWidth() == 2 && pg.padTop() == 0 && pg.padLeft() == 0
+                && pg.channels() == g.outChannels() && pg.inHeight() == g.outHeight()
+                && pg.inWidth() == g.outWidth() && g.outHeight() == 2 * pg.outHeight()
+                && g.outWidth() == 2 * pg.outWidth();
+    }
+
+    /** The floats {@link #forwardPooled} keeps for a batch: the convolution's output, whole groups of lanes. */
+    static long savedFloats(Conv2dGeometry g, int batch) {
+        return (long) (batch + L - 1) / L * L * g.outputSize();
+    }
+
+    /**
+     * The forward pass; with {@code pg}, the output goes to {@code ys} (then the saved lanes) as it is in the
+     * lanes, and the pooled values to {@code ps}.
+     */
+    private static void forward(Conv2dGeometry g, MemorySegment xs, long x, MemorySegment p, long w, long b,
+                                MemorySegment ys, long y, Pool2dGeometry pg, MemorySegment ps, long py, int batch) {
         int outChannels = g.outChannels();
         int kh = g.kernelHeight();
         int kw = g.kernelWidth();
@@ -159,7 +200,35 @@ final class LaneConv {
                     }
                 }
             }
-            fromLanes(yl, g.outputSize(), samples, ys, y + (long) s0 * g.outputSize(), block);
+            if (pg == null) {
+                fromLanes(yl, g.outputSize(), samples, ys, y + (long) s0 * g.outputSize(), block);
+            } else {
+                Memory.copy(yl, 0, ys, y + (long) s0 * g.outputSize(), g.outputSize() * L);
+                float[] pl = buffers.pooled = Buffers.atLeast(buffers.pooled, ((long) pg.outputSize() + L) * L);
+                for (int o = 0; o < outChannels; o++) {
+                    for (int r = 0; r < pg.outHeight(); r++) {
+                        poolRow(yl, pl, ((o * outHeight + 2 * r) * outWidth) * L, outWidth * L,
+                                ((o * pg.outHeight() + r) * pg.outWidth()) * L, pg.outWidth());
+                    }
+                }
+                fromLanes(pl, pg.outputSize(), samples, ps, py + (long) s0 * pg.outputSize(), block);
+            }
+        }
+    }
+
+    /**
+     * One row of 2 x 2 windows with the ReLU, lane by lane: {@code pl[to + k L...] = max(0, the four values
+     * of window k)}, the window's upper row from {@code yl[from + 2k L...]}, its lower row {@code below}
+     * further. The order of the maxima does not change a bit of the result (see {@link PoolVectors}).
+     */
+    private static void poolRow(float[] yl, float[] pl, int from, int below, int to, int windows) {
+        for (int k = 0; k < windows; k++) {
+            int at = from + 2 * k * L;
+            FloatVector.fromArray(S, yl, at).lanewise(VectorOperators.MAX, FloatVector.fromArray(S, yl, at + L))
+                    .lanewise(VectorOperators.MAX, FloatVector.fromArray(S, yl, at + below)
+                            .lanewise(VectorOperators.MAX, FloatVector.fromArray(S, yl, at + below + L)))
+                    .lanewise(VectorOperators.MAX, 0f)
+                    .intoArray(pl, to + k * L);
         }
     }
 
@@ -284,6 +353,28 @@ final class LaneConv {
     static void backward(Conv2dGeometry g, MemorySegment xs, long x, MemorySegment p, long w,
                          MemorySegment dys, long dy, MemorySegment gs, long gw, long gb,
                          MemorySegment dxs, long dx, int batch) {
+        backward(g, xs, x, p, w, dys, dy, null, null, 0, gs, gw, gb, dxs, dx, batch);
+    }
+
+    /**
+     * {@link #backward} through {@link #forwardPooled}: the pooled values' gradient {@code dps[dpy...]} goes
+     * to the first input of each window equal to the window's largest (row-major) when that is positive,
+     * every other output gets 0, as {@link PoolOps#maxBackward} with its ReLU gives; the convolution's output
+     * is read from {@code saved}, as {@link #forwardPooled} left it.
+     */
+    static void backwardPooled(Conv2dGeometry g, Pool2dGeometry pg, MemorySegment xs, long x, MemorySegment p,
+                               long w, MemorySegment saved, long sv, MemorySegment dps, long dpy, MemorySegment gs,
+                               long gw, long gb, MemorySegment dxs, long dx, int batch) {
+        backward(g, xs, x, p, w, saved, sv, pg, dps, dpy, gs, gw, gb, dxs, dx, batch);
+    }
+
+    /**
+     * The backward pass; with {@code pg}, {@code dys} holds the saved output in the lanes and the output
+     * gradient comes from the pooled values' gradient at {@code dps[dpy...]}.
+     */
+    private static void backward(Conv2dGeometry g, MemorySegment xs, long x, MemorySegment p, long w,
+                                 MemorySegment dys, long dy, Pool2dGeometry pg, MemorySegment dps, long dpy,
+                                 MemorySegment gs, long gw, long gb, MemorySegment dxs, long dx, int batch) {
         int inChannels = g.inChannels();
         int outChannels = g.outChannels();
         int kh = g.kernelHeight();
@@ -323,7 +414,15 @@ final class LaneConv {
         for (int s0 = 0; s0 < batch; s0 += L) {
             int samples = Math.min(L, batch - s0);
             inputToLanes(g, xs, x + (long) s0 * g.inputSize(), samples, xl, rows, columns, block, lanes);
-            gradientToLanes(g, dys, dy + (long) s0 * g.outputSize(), samples, dyl, gradientColumns, pad, block, lanes);
+            if (pg == null) {
+                gradientToLanes(g, dys, dy + (long) s0 * g.outputSize(), samples, dyl, gradientColumns, pad, block,
+                        lanes);
+            } else {
+                float[] yl = buffers.pooled = Buffers.atLeast(buffers.pooled, (long) g.outputSize() * L);
+                Memory.copy(dys, dy + (long) s0 * g.outputSize(), yl, 0, g.outputSize() * L);
+                pooledGradientToLanes(g, pg, yl, dps, dpy + (long) s0 * pg.outputSize(), samples, dyl,
+                        gradientColumns, pad, block, lanes);
+            }
             if (gb != DenseOps.NO_BIAS) {
                 biasSums(dyl, outChannels, outHeight, outWidth, gradientColumns, pad, partial, weightSize * L);
             }
@@ -409,6 +508,68 @@ final class LaneConv {
                 System.arraycopy(lanes, (o * outHeight + r) * outWidth * L, dyl, to + pad * L, outWidth * L);
                 clear(dyl, to + (pad + outWidth) * L, gradientColumns - pad - outWidth);
             }
+        }
+    }
+
+    /**
+     * The group's output gradient through the pooling with its ReLU, in {@link #gradientToLanes}'s layout:
+     * the pooled values' gradient (from {@code dps[dpy]}) transposed into the lanes, then, for each window of
+     * the convolution's output {@code yl} (in the lanes), given to its first input equal to the window's
+     * largest when that is positive, 0 to the others.
+     */
+    private static void pooledGradientToLanes(Conv2dGeometry g, Pool2dGeometry pg, float[] yl, MemorySegment dps,
+                                              long dpy, int samples, float[] dyl, int gradientColumns, int pad,
+                                              float[] block, float[] lanes) {
+        int outHeight = g.outHeight();
+        int outWidth = g.outWidth();
+        toLanes(dps, dpy, pg.outputSize(), samples, block, lanes);
+        for (int o = 0; o < g.outChannels(); o++) {
+            for (int r = 0; r < outHeight; r++) {
+                int to = ((o * outHeight + r) * gradientColumns) * L;
+                clear(dyl, to, pad);
+                clear(dyl, to + (pad + outWidth) * L, gradientColumns - pad - outWidth);
+            }
+            for (int r = 0; r < pg.outHeight(); r++) {
+                int upper = ((o * outHeight + 2 * r) * gradientColumns + pad) * L;
+                unpoolRow(yl, ((o * outHeight + 2 * r) * outWidth) * L, outWidth * L, lanes,
+                        ((o * pg.outHeight() + r) * pg.outWidth()) * L, dyl, upper, gradientColumns * L,
+                        pg.outWidth());
+            }
+        }
+    }
+
+    /**
+     * One row of 2 x 2 windows backward, lane by lane: window {@code k}'s inputs are at {@code yl[from + 2k
+     * L...]} and one more vector on, and {@code below} further for its lower row; its gradient at {@code
+     * gl[at + k L...]}; the four gradients go to {@code dyl[to + 2k L...]} likewise, rows {@code dyBelow}
+     * apart: the window's gradient to the first of the four (upper left, upper right, lower left, lower
+     * right) equal to their largest when it is positive, 0 elsewhere.
+     */
+    private static void unpoolRow(float[] yl, int from, int below, float[] gl, int at, float[] dyl, int to,
+                                  int dyBelow, int windows) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int k = 0; k < windows; k++) {
+            int in = from + 2 * k * L;
+            FloatVector a = FloatVector.fromArray(S, yl, in);
+            FloatVector b = FloatVector.fromArray(S, yl, in + L);
+            FloatVector c = FloatVector.fromArray(S, yl, in + below);
+            FloatVector d = FloatVector.fromArray(S, yl, in + below + L);
+            FloatVector max = a.lanewise(VectorOperators.MAX, b)
+                    .lanewise(VectorOperators.MAX, c.lanewise(VectorOperators.MAX, d));
+            VectorMask<Float> open = max.compare(VectorOperators.GT, 0f); // the ReLU passes a gradient
+            VectorMask<Float> wa = a.compare(VectorOperators.EQ, max).and(open);
+            VectorMask<Float> taken = wa;
+            VectorMask<Float> wb = b.compare(VectorOperators.EQ, max).and(open).andNot(taken);
+            taken = taken.or(wb);
+            VectorMask<Float> wc = c.compare(VectorOperators.EQ, max).and(open).andNot(taken);
+            taken = taken.or(wc);
+            VectorMask<Float> wd = d.compare(VectorOperators.EQ, max).and(open).andNot(taken);
+            FloatVector gradient = FloatVector.fromArray(S, gl, at + k * L);
+            int out = to + 2 * k * L;
+            zero.blend(gradient, wa).intoArray(dyl, out);
+            zero.blend(gradient, wb).intoArray(dyl, out + L);
+            zero.blend(gradient, wc).intoArray(dyl, out + dyBelow);
+            zero.blend(gradient, wd).intoArray(dyl, out + dyBelow + L);
         }
     }
 

@@ -17,9 +17,11 @@ import java.util.List;
  * of 20 (where the direct algorithm's backward pass puts the samples in the lanes), and a stride-2 one,
  * forward and backward (with and without the input gradient), by every algorithm that runs them,
  * each run until 20 calls allocate nothing or 5,000 have run. Then LeNet's two max poolings with their
- * ReLU at a batch of 128, forward and backward, which must allocate nothing from their 300th call on: a
- * path they take once per call, such as the last rows of a batch, is compiled late, and a training run of
- * a few hundred steps would pay for it on every step. Prints {@code none allocate}, or those that do.
+ * ReLU at a batch of 128, forward and backward, and its second convolution with them as one call
+ * ({@code ConvOps.forwardPooled}, fused in the lanes), which must allocate nothing from their 300th call
+ * on: a path they take once per call, such as the last rows of a batch, is compiled late, and a training
+ * run of a few hundred steps would pay for it on every step. Prints {@code none allocate}, or those that
+ * do.
  */
 final class ConvAllocationCheck {
 
@@ -33,6 +35,7 @@ final class ConvAllocationCheck {
             check(blas, batch, allocating);
         }
         checkPooling(128, allocating);
+        checkConvolutionWithPooling(blas, 128, allocating);
         System.out.println(allocating.isEmpty() ? "none allocate" : String.join(", ", allocating));
     }
 
@@ -88,6 +91,34 @@ final class ConvAllocationCheck {
                 allocating.add("max pooling with its ReLU " + g + ", batch " + batch + ": " + bytes
                         + " bytes per 20 after 300");
             }
+        }
+    }
+
+    private static void checkConvolutionWithPooling(Blas blas, int batch, List<String> allocating) {
+        Conv2dGeometry g = Conv2dGeometry.of(6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0);
+        Pool2dGeometry pool = Pool2dGeometry.of(16, 10, 10, 2, 2, 2, 2, 0, 0, 0, 0);
+        Rng rng = new Rng(3);
+        MemorySegment x = segment(TestArrays.uniform(rng, batch * g.inputSize(), 1.0));
+        MemorySegment p = segment(TestArrays.uniform(rng, g.weightSize() + g.outChannels(), 1.0));
+        MemorySegment dps = segment(TestArrays.uniform(rng, batch * pool.outputSize(), 1.0));
+        MemorySegment y = Memory.allocate((long) batch * g.outputSize());
+        MemorySegment dy = Memory.allocate((long) batch * g.outputSize());
+        MemorySegment ps = Memory.allocate((long) batch * pool.outputSize());
+        MemorySegment grads = Memory.allocate(g.weightSize() + g.outChannels());
+        MemorySegment dx = Memory.allocate((long) batch * g.inputSize());
+        MemorySegment work = Memory.allocate(ConvOps.pooledWorkspaceFloats(g, pool, batch));
+        Runnable passes = () -> {
+            ConvOps.forwardPooled(blas, g, pool, x, 0, p, 0, g.weightSize(), y, 0, ps, 0, work, 0, batch);
+            ConvOps.backwardPooled(blas, g, pool, x, 0, p, 0, y, 0, ps, 0, dps, 0, dy, 0, grads, 0, g.weightSize(),
+                    dx, 0, work, 0, batch);
+        };
+        for (int call = 0; call < 300; call++) {
+            passes.run();
+        }
+        long bytes = Allocations.bytesAllocatedBy(passes, 20);
+        if (bytes != 0) {
+            allocating.add("convolution with its pooling " + g + ", batch " + batch + ": " + bytes
+                    + " bytes per 20 after 300");
         }
     }
 
