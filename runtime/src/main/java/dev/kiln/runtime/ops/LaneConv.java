@@ -504,9 +504,8 @@ final class LaneConv {
         for (int o = 0; o < g.outChannels(); o++) {
             for (int r = 0; r < outHeight; r++) {
                 int to = ((o * outHeight + r) * gradientColumns) * L;
-                clear(dyl, to, pad);
+                clearPadding(dyl, to, pad, outWidth, gradientColumns);
                 System.arraycopy(lanes, (o * outHeight + r) * outWidth * L, dyl, to + pad * L, outWidth * L);
-                clear(dyl, to + (pad + outWidth) * L, gradientColumns - pad - outWidth);
             }
         }
     }
@@ -525,9 +524,7 @@ final class LaneConv {
         toLanes(dps, dpy, pg.outputSize(), samples, block, lanes);
         for (int o = 0; o < g.outChannels(); o++) {
             for (int r = 0; r < outHeight; r++) {
-                int to = ((o * outHeight + r) * gradientColumns) * L;
-                clear(dyl, to, pad);
-                clear(dyl, to + (pad + outWidth) * L, gradientColumns - pad - outWidth);
+                clearPadding(dyl, ((o * outHeight + r) * gradientColumns) * L, pad, outWidth, gradientColumns);
             }
             for (int r = 0; r < pg.outHeight(); r++) {
                 int upper = ((o * outHeight + 2 * r) * gradientColumns + pad) * L;
@@ -765,6 +762,15 @@ final class LaneConv {
         r13.intoArray(dst, to + 13 * dstStride);
         r14.intoArray(dst, to + 14 * dstStride);
         r15.intoArray(dst, to + 15 * dstStride);
+    }
+
+    /**
+     * Zeroes the padding of a gradient row from {@code at}: {@code pad} positions before its {@code width}
+     * values, and those after them up to {@code columns}.
+     */
+    private static void clearPadding(float[] values, int at, int pad, int width, int columns) {
+        clear(values, at, pad);
+        clear(values, at + (pad + width) * L, columns - pad - width);
     }
 
     /** Zeroes {@code positions} whole vectors of lanes from {@code at}. */

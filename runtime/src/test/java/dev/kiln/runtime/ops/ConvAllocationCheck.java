@@ -83,10 +83,7 @@ final class ConvAllocationCheck {
                 PoolOps.maxForward(g, x, 0, y, 0, batch, true);
                 PoolOps.maxBackward(g, x, 0, y, 0, dy, 0, dx, 0, batch, true);
             };
-            for (int call = 0; call < 300; call++) {
-                passes.run();
-            }
-            long bytes = Allocations.bytesAllocatedBy(passes, 20);
+            long bytes = allocatedAfter300(passes);
             if (bytes != 0) {
                 allocating.add("max pooling with its ReLU " + g + ", batch " + batch + ": " + bytes
                         + " bytes per 20 after 300");
@@ -112,14 +109,19 @@ final class ConvAllocationCheck {
             ConvOps.backwardPooled(blas, g, pool, x, 0, p, 0, y, 0, ps, 0, dps, 0, dy, 0, grads, 0, g.weightSize(),
                     dx, 0, work, 0, batch);
         };
-        for (int call = 0; call < 300; call++) {
-            passes.run();
-        }
-        long bytes = Allocations.bytesAllocatedBy(passes, 20);
+        long bytes = allocatedAfter300(passes);
         if (bytes != 0) {
             allocating.add("convolution with its pooling " + g + ", batch " + batch + ": " + bytes
                     + " bytes per 20 after 300");
         }
+    }
+
+    /** The bytes allocated by 20 runs of {@code passes} after 300: as many as a short training run warms. */
+    private static long allocatedAfter300(Runnable passes) {
+        for (int call = 0; call < 300; call++) {
+            passes.run();
+        }
+        return Allocations.bytesAllocatedBy(passes, 20);
     }
 
     private static MemorySegment segment(float[] values) {
